@@ -1,0 +1,85 @@
+# The meldcode assistant. `make help` lists the targets.
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BOT := $(PY) -m bot
+INSTALLED := $(VENV)/.installed
+SPACY_CHECKED := $(VENV)/.spacy-model-checked
+MODEL_STAMP := models/.trained
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
+	$(wildcard bot/nlu/*.py) $(SPACY_CHECKED)
+
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help install spacy-model train run shell serve actions check-content \
+	test test-unit validate test-model test-stories clean
+
+help: ## Toon deze lijst
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(INSTALLED) $(SPACY_CHECKED) ## Maak .venv en installeer alles (vaste versies)
+
+$(INSTALLED): requirements.txt constraints.txt scripts/find-python.sh
+	@interpreter=$$(scripts/find-python.sh) || exit 1; \
+	echo ">> Python: $$interpreter"; \
+	if [ ! -x $(PY) ]; then "$$interpreter" -m venv $(VENV) || exit 1; fi
+	@echo ">> Pakketten installeren (eerste keer: enkele minuten) ..."
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --progress-bar off -r requirements.txt -c constraints.txt
+	@touch $@
+
+$(SPACY_CHECKED): $(INSTALLED)
+	@echo ">> Nederlands spaCy-model controleren ..."
+	$(BOT) spacy-model
+	@touch $@
+
+spacy-model: $(INSTALLED) ## Installeer nl_core_news_sm (of uit MELDCODE_SPACY_MODEL_WHEEL)
+	$(BOT) spacy-model
+	@touch $(SPACY_CHECKED)
+
+train: $(MODEL_STAMP) ## Train het model als data, domein of config nieuwer zijn
+
+$(MODEL_STAMP): $(TRAINING_INPUTS) | $(INSTALLED)
+	@echo ">> Model trainen (enkele minuten) ..."
+	$(BOT) rasa train --fixed-model-name meldcode --out models
+	@touch $@
+
+check-content: $(INSTALLED) ## Controleer het protocolbestand
+	$(BOT) check-content
+
+run: install train ## Start actieserver en chat in de terminal
+	$(BOT) chat
+
+shell: run ## Zelfde als make run
+
+serve: install train ## Start actieserver en Rasa-server (REST-kanaal)
+	$(BOT) serve
+
+actions: install ## Start alleen de actieserver
+	$(BOT) actions
+
+test: install ## Alle tests: unit, data, training, NLU-kwaliteit, verhalen, end-to-end
+	$(MAKE) --no-print-directory check-content test-unit validate train test-model test-stories
+	@echo ">> Alle tests geslaagd."
+
+test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
+	$(PY) -m pytest -m "not needs_model" tests
+
+validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
+	$(BOT) rasa data validate --fail-on-warnings
+
+test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
+	$(PY) -m pytest -m needs_model tests
+
+test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
+	$(BOT) rasa test core --model models --stories tests/test_gesprekken.yml \
+		--fail-on-prediction-errors --out results/core
+
+clean: ## Verwijder model, resultaten en .venv
+	rm -rf models results $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""The action server package: answers with protocol steps, validates forms."""

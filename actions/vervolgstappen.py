@@ -1,0 +1,113 @@
+"""Actions that answer a situation with its protocol steps.
+
+Each action only decides which situation applies (and with which slots); the
+words come from the content file through bot.render.
+"""
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config
+from actions.safe_action import SafeAction
+from bot.content import load_protocol
+from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
+from bot.nlu.fase import normalise_fase
+from bot.render import render_answer
+
+FOLLOW_UP_RESPONSE = "utter_vervolg_opties"
+
+
+def was_reported(tracker: Tracker) -> bool:
+    """Reported to Veilig Thuis, by the direct answer or by the known fase."""
+    if tracker.get_slot("gemeld_bij_vt") is True:
+        return True
+    return normalise_fase(tracker.get_slot("fase")) == FASE_GEMELD
+
+
+class StepsAction(SafeAction):
+    """Sends the steps of one situation: text, payload and follow-up buttons."""
+
+    situation_id: Optional[Text] = None
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract here so that the SDK does not register this base class."""
+
+    def situation(self, tracker: Tracker) -> Text:
+        return self.situation_id
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        situation_id = self.situation(tracker)
+        answer = render_answer(
+            load_protocol(config.content_file()),
+            situation_id,
+            gemeld=was_reported(tracker),
+            plaats=tracker.get_slot("plaats"),
+        )
+        dispatcher.utter_message(text=answer.text, json_message=answer.payload)
+        dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
+        return [SlotSet("situatie", situation_id)]
+
+
+class ActionStappenZorgen(StepsAction):
+    """Concerns remain: the steps after a referral or after a report."""
+
+    def name(self) -> Text:
+        return "action_stappen_zorgen"
+
+    def situation(self, tracker: Tracker) -> Text:
+        fase = normalise_fase(tracker.get_slot("fase"))
+        if fase == FASE_GEMELD:
+            return "zorgen_na_melding"
+        if fase == FASE_DOORVERWEZEN:
+            return "zorgen_na_doorverwijzing"
+        # The form guarantees the slot; reaching this is a dialogue bug.
+        raise ValueError("slot fase ontbreekt")
+
+
+class ActionStappenVerhuizing(StepsAction):
+    situation_id = "verhuizing"
+
+    def name(self) -> Text:
+        return "action_stappen_verhuizing"
+
+
+class ActionStappenHulpGeweigerd(StepsAction):
+    situation_id = "hulp_geweigerd"
+
+    def name(self) -> Text:
+        return "action_stappen_hulp_geweigerd"
+
+
+class ActionStappenAcuut(StepsAction):
+    situation_id = "acuut"
+
+    def name(self) -> Text:
+        return "action_stappen_acuut"
+
+
+class ActionStappenVerantwoordelijkheid(StepsAction):
+    situation_id = "verantwoordelijkheid"
+
+    def name(self) -> Text:
+        return "action_stappen_verantwoordelijkheid"
+
+
+class ActionStappenMeldcode(StepsAction):
+    situation_id = "stappen_meldcode"
+
+    def name(self) -> Text:
+        return "action_stappen_meldcode"
+
+
+class ActionStappenVeiligThuis(StepsAction):
+    situation_id = "contact_veilig_thuis"
+
+    def name(self) -> Text:
+        return "action_stappen_veilig_thuis"

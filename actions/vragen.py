@@ -1,0 +1,42 @@
+"""The questions the forms ask, with buttons, from the content file."""
+
+from abc import abstractmethod
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config
+from actions.safe_action import SafeAction
+from bot.content import load_protocol
+
+
+class AskAction(SafeAction):
+    """Rasa forms call `action_ask_<slot>` to ask for a missing slot."""
+
+    slot: Text = ""
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Abstract here so that the SDK does not register this base class."""
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        question = load_protocol(config.content_file()).questions[self.slot]
+        dispatcher.utter_message(text=question.tekst, buttons=question.buttons)
+        return []
+
+
+class ActionAskFase(AskAction):
+    slot = "fase"
+
+    def name(self) -> Text:
+        return "action_ask_fase"
+
+
+class ActionAskGemeldBijVt(AskAction):
+    slot = "gemeld_bij_vt"
+
+    def name(self) -> Text:
+        return "action_ask_gemeld_bij_vt"

@@ -1,0 +1,1 @@
+"""The meldcode assistant's own package: protocol content, NLU helpers, CLI."""

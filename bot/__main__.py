@@ -1,0 +1,129 @@
+"""Command line of the meldcode assistant: `python -m bot COMMAND`.
+
+Every command loads `.env` first (bot.settings), so Rasa, the action server
+and the tools see the same settings.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import List
+
+from bot import settings
+
+ACTION_SERVER_START_SECONDS = 90
+
+
+def run_rasa(args: List[str]) -> int:
+    """Rasa's own CLI, in this process, after .env is loaded."""
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *args]
+    try:
+        rasa_main()
+    except SystemExit as exit_:
+        return exit_.code or 0
+    return 0
+
+
+def check_content() -> int:
+    from bot.content import ContentError, load_protocol
+    from actions import config
+
+    try:
+        protocol = load_protocol(config.content_file())
+    except ContentError as error:
+        print(f"FOUT in de protocolinhoud: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"Protocolinhoud in orde: {len(protocol.steps)} stappen, "
+        f"{len(protocol.situations)} situaties ({protocol.source_file})."
+    )
+    return 0
+
+
+def run_action_server(port: int) -> int:
+    """Validates the content file, then serves the actions."""
+    if check_content() != 0:
+        return 2
+    from rasa_sdk import endpoint
+
+    endpoint.run("actions", port=port)
+    return 0
+
+
+def wait_for_action_server(port: int, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + ACTION_SERVER_START_SECONDS
+    url = f"http://localhost:{port}/health"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.5)
+    return False
+
+
+def with_action_server(rasa_args: List[str]) -> int:
+    """Starts the action server, runs a Rasa command, stops the action server."""
+    port = int(os.environ["ACTION_SERVER_PORT"])
+    print(f"Actieserver starten op poort {port} ...", flush=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "actions", "--port", str(port)])
+    try:
+        if not wait_for_action_server(port, process):
+            print("De actieserver start niet; zie de melding hierboven.", file=sys.stderr)
+            return 2
+        print("Actieserver draait. Rasa starten (dit duurt even) ...", flush=True)
+        return run_rasa(rasa_args)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def main(argv: List[str] = None) -> int:
+    settings.load_environment()
+    # Rasa resolves config.yml, data/ and models/ against the working folder.
+    os.chdir(settings.PROJECT_ROOT)
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check-content", help="controleer het protocolbestand")
+    actions = commands.add_parser("actions", help="start de actieserver")
+    actions.add_argument("--port", type=int, default=int(os.environ["ACTION_SERVER_PORT"]))
+    commands.add_parser("spacy-model", help="installeer nl_core_news_sm (of meld wat ontbreekt)")
+    commands.add_parser("chat", help="actieserver + chat in de terminal")
+    commands.add_parser("serve", help="actieserver + Rasa-server (REST)")
+    rasa = commands.add_parser("rasa", help="Rasa-opdracht met de instellingen uit .env")
+    rasa.add_argument("rasa_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+
+    if args.command == "check-content":
+        return check_content()
+    if args.command == "actions":
+        return run_action_server(args.port)
+    if args.command == "spacy-model":
+        from bot import spacy_model
+
+        spacy_model.install()
+        return 0  # a missing model is not an error: the assistant still runs
+    if args.command == "chat":
+        return with_action_server(["shell", "--model", "models", "--endpoints", "endpoints.yml"])
+    if args.command == "serve":
+        port = os.environ["RASA_PORT"]
+        return with_action_server(
+            ["run", "--model", "models", "--endpoints", "endpoints.yml", "--port", port]
+        )
+    return run_rasa(args.rasa_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
