@@ -69,13 +69,13 @@ test: install ## Alle tests: unit, data, training, NLU-kwaliteit, verhalen, end-
 	@echo ">> Alle tests geslaagd."
 
 test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
-	$(PY) -m pytest -m "not needs_model" tests
+	$(PY) -m pytest -m "not integration" tests
 
 validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 	$(BOT) rasa data validate --fail-on-warnings
 
 test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
-	$(PY) -m pytest -m needs_model tests
+	$(PY) -m pytest -m integration tests
 
 test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
 	$(BOT) rasa test core --model models --stories tests/test_gesprekken.yml \

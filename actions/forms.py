@@ -60,7 +60,7 @@ class ValidateVerhuizingForm(CaseFormValidation):
         # "nee, alleen doorverwezen" answers the question without ja/nee intent.
         if tracker.get_slot("requested_slot") != "gemeld_bij_vt":
             return {}
-        if tracker.get_intent_of_latest_message() in ("bevestigen", "ontkennen"):
+        if tracker.latest_message.get("intent", {}).get("name") in ("bevestigen", "ontkennen"):
             return {}  # ja/nee is mapped in the domain; "nee, niet gemeld" is no report
         fase = self.latest_fase(tracker)
         if fase is None:

@@ -27,7 +27,7 @@ def clean_place(value: Any) -> Optional[str]:
         return None
     text = _NOT_IN_PLACE.sub(" ", value)
     text = re.sub(r"[\d_]", " ", text)
-    text = " ".join(text.split()).strip(" .-'’")
+    text = " ".join(text.split()).strip(" .-")
     if not text or len(text) > MAX_PLACE_LENGTH:
         return None
     if text.islower():

@@ -1,0 +1,70 @@
+"""Quality floors on the held-out Dutch test set (tests/nlu/testset.yml).
+
+Intent macro-F1 must reach 0.93; extraction of the `fase` value must reach
+0.85 F1. The `fase` score is counted per utterance on the value the dialogue
+uses (after normalisation), not per token: that is what decides the answer.
+"""
+
+import asyncio
+import json
+
+import pytest
+from sklearn.metrics import classification_report, f1_score
+
+from bot.nlu.fase import normalise_fase
+from tests.conftest import PROJECT_ROOT
+from tests.nlu_data import HELD_OUT_SET, examples
+
+pytestmark = pytest.mark.integration
+
+MODEL = PROJECT_ROOT / "models" / "meldcode.tar.gz"
+INTENT_MACRO_F1_FLOOR = 0.93
+FASE_F1_FLOOR = 0.85
+
+
+@pytest.fixture(scope="module")
+def predictions():
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(MODEL))
+    held_out = examples(HELD_OUT_SET)
+
+    async def parse_all():
+        return [await agent.parse_message(m.get("text")) for m in held_out]
+
+    return list(zip(held_out, asyncio.run(parse_all())))
+
+
+def fase_values(entities):
+    return {normalise_fase(e.get("value")) for e in entities if e.get("entity") == "fase"} - {None}
+
+
+def test_intent_macro_f1_on_held_out_set(predictions):
+    expected = [m.get("intent") for m, _ in predictions]
+    predicted = [p["intent"]["name"] for _, p in predictions]
+    labels = sorted(set(expected))
+    # A fallback counts as a miss of the true intent, not as a class of its own.
+    macro_f1 = f1_score(expected, predicted, labels=labels, average="macro", zero_division=0)
+    report = classification_report(expected, predicted, labels=labels, zero_division=0,
+                                   output_dict=True)
+    results = PROJECT_ROOT / "results"
+    results.mkdir(exist_ok=True)
+    (results / "nlu_heldout.json").write_text(json.dumps(
+        {"intent_macro_f1": macro_f1, "report": report,
+         "errors": [{"verwacht": e, "voorspeld": p} for e, p in zip(expected, predicted) if e != p]},
+        indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\nIntent macro-F1 op de held-out set: {macro_f1:.3f} ({len(expected)} zinnen)")
+    assert macro_f1 >= INTENT_MACRO_F1_FLOOR
+
+
+def test_fase_extraction_f1_on_held_out_set(predictions):
+    true_pos = false_pos = false_neg = 0
+    for message, parsed in predictions:
+        expected = fase_values(message.get("entities", []))
+        found = fase_values(parsed.get("entities", []))
+        true_pos += len(expected & found)
+        false_pos += len(found - expected)
+        false_neg += len(expected - found)
+    f1 = 2 * true_pos / (2 * true_pos + false_pos + false_neg)
+    print(f"\nfase-F1 op de held-out set: {f1:.3f} (tp={true_pos} fp={false_pos} fn={false_neg})")
+    assert f1 >= FASE_F1_FLOOR
