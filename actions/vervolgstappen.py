@@ -18,9 +18,6 @@ from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
 from bot.nlu.fase import normalise_fase
 from bot.render import render_answer
 
-FOLLOW_UP_RESPONSE = "utter_vervolg_opties"
-
-
 def was_reported(tracker: Tracker) -> bool:
     """Reported to Veilig Thuis, by the direct answer or by the known fase."""
     if tracker.get_slot("gemeld_bij_vt") is True:
@@ -29,7 +26,11 @@ def was_reported(tracker: Tracker) -> bool:
 
 
 class StepsAction(SafeAction):
-    """Sends the steps of one situation: text, payload and follow-up buttons."""
+    """Sends the steps of one situation: readable text plus the payload.
+
+    The follow-up buttons (utter_vervolg_opties) come from the rules, so the
+    dialogue decides what follows an answer.
+    """
 
     situation_id: Optional[Text] = None
 
@@ -51,7 +52,6 @@ class StepsAction(SafeAction):
             plaats=tracker.get_slot("plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
-        dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
         return [SlotSet("situatie", situation_id)]
 
 

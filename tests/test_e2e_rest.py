@@ -1,0 +1,102 @@
+"""End to end: real action server and Rasa server, Dutch conversations over REST.
+
+Asserts the step ids in the `custom` payloads (protocol-contract.md, section 4).
+"""
+
+import uuid
+
+import pytest
+
+from tests.servers import running_assistant
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    with running_assistant(tmp_path_factory.mktemp("e2e-logs")) as running:
+        yield running
+
+
+def new_conversation(assistant):
+    sender = f"e2e-{uuid.uuid4().hex}"
+    return lambda text: assistant.say(sender, text)
+
+
+def step_ids(messages):
+    payloads = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "vervolgstappen"]
+    return [step["id"] for payload in payloads for step in payload["stappen"]]
+
+
+def texts(messages):
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def is_question(messages):
+    return step_ids(messages) == [] and texts(messages).rstrip().endswith("?")
+
+
+def test_referral_with_concerns_gives_the_four_referral_steps(assistant):
+    say = new_conversation(assistant)
+    reply = say("ik heb het gezin doorverwezen naar het wijkteam maar maak me nog steeds zorgen")
+    assert step_ids(reply) == [
+        "doorverwijzing.blijven_volgen",
+        "doorverwijzing.opnieuw_in_actie",
+        "doorverwijzing.afspraken_nagaan",
+        "doorverwijzing.bespreken_en_aankondigen",
+    ]
+    assert "Bron:" in texts(reply)
+
+
+def test_concerns_without_fase_are_asked_then_answered(assistant):
+    say = new_conversation(assistant)
+    question = say("ik blijf me zorgen maken over een leerling")
+    assert is_question(question)
+    assert "doorverwezen" in texts(question) and "gemeld" in texts(question)
+    reply = say("we hebben gemeld bij Veilig Thuis")
+    assert step_ids(reply) == ["melding.blijven_volgen", "melding.opnieuw_contact"]
+
+
+def test_refused_help_gives_direct_report(assistant):
+    say = new_conversation(assistant)
+    assert step_ids(say("de ouders weigeren hulp")) == ["weigering.direct_melden"]
+
+
+def test_move_asks_about_report_and_names_the_place(assistant):
+    say = new_conversation(assistant)
+    question = say("het gezin is verhuisd naar Zwolle")
+    assert is_question(question)
+    assert "gemeld" in texts(question)
+    reply = say("ja")
+    assert step_ids(reply) == ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+    assert "Zwolle" in texts(reply)
+
+
+def test_acute_danger_is_answered_at_once(assistant):
+    say = new_conversation(assistant)
+    reply = say("een kind zegt dat zijn vader hem vanavond weer gaat slaan en hij durft niet naar huis")
+    assert step_ids(reply) == ["acuut.melden", "acuut.direct_gevaar"]
+    assert "112" in texts(reply)
+
+
+def test_out_of_scope_gives_no_steps(assistant):
+    say = new_conversation(assistant)
+    reply = say("wat voor weer wordt het morgen")
+    assert step_ids(reply) == []
+    assert texts(reply)
+
+
+def test_several_situations_and_known_fase_is_not_asked_again(assistant):
+    say = new_conversation(assistant)
+    first = say("na de melding bij Veilig Thuis blijf ik me zorgen maken")
+    assert step_ids(first) == ["melding.blijven_volgen", "melding.opnieuw_contact"]
+    moved = say("en nu is het gezin verhuisd naar Den Haag")
+    assert step_ids(moved) == ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+    assert "Den Haag" in texts(moved)
+
+
+def test_restart_forgets_the_case(assistant):
+    say = new_conversation(assistant)
+    assert step_ids(say("het gezin dat we bij VT gemeld hebben is verhuisd naar Zwolle"))
+    say("opnieuw beginnen")
+    assert is_question(say("het gezin verhuist naar Emmen"))
