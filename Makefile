@@ -2,6 +2,8 @@
 # Two commands do everything on a fresh machine: `make run` and `make test`.
 
 SHELL := /bin/bash
+# A failing command inside a pipe fails the target.
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := help
 
 VENV := .venv
@@ -31,7 +33,8 @@ $(INSTALLED): requirements.txt constraints.txt scripts/find-python.sh
 	if [ ! -x $(PY) ]; then "$$interpreter" -m venv $(VENV) || exit 1; fi
 	@echo ">> Pakketten installeren (eerste keer: enkele minuten) ..."
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --progress-bar off -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --progress-bar off -r requirements.txt -c constraints.txt \
+		| { grep -E "^(Collecting|Successfully)" || true; }
 	@touch $@
 
 $(SPACY_CHECKED): $(INSTALLED)
