@@ -5,6 +5,7 @@ then the defaults below. Every make target and the CLI go through here.
 """
 
 import os
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -20,7 +21,31 @@ DEFAULTS = {
 }
 
 
+# Library deprecation notices bury the messages a user needs to see.
+QUIET_WARNINGS = "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning"
+
+
+_QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
+
+def quiet_library_warnings() -> None:
+    os.environ.setdefault("PYTHONWARNINGS", QUIET_WARNINGS)  # for child processes
+    os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")  # Rasa 3.6 pins SQLAlchemy 1.4
+    # Libraries add their own filters after ours, so drop these at display time.
+    show = warnings.showwarning
+    if getattr(show, "quiet", False):
+        return
+
+    def show_unless_deprecation(message, category, *args, **kwargs):
+        if not issubclass(category, _QUIET_CATEGORIES):
+            show(message, category, *args, **kwargs)
+
+    show_unless_deprecation.quiet = True
+    warnings.showwarning = show_unless_deprecation
+
+
 def load_environment(env_file: Optional[Path] = None) -> None:
+    quiet_library_warnings()
     load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)

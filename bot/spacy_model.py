@@ -67,7 +67,6 @@ def announce_missing_model() -> None:
     if not _announced:
         _announced = True
         print(MISSING_MODEL_MESSAGE, file=sys.stderr, flush=True)
-        logger.warning(MISSING_MODEL_MESSAGE)
 
 
 def model_installed() -> bool:
