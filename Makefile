@@ -81,7 +81,7 @@ test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
 	$(PY) -m pytest -m integration tests
 
 test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
-	$(BOT) rasa test core --model models --stories tests/test_gesprekken.yml \
+	$(BOT) rasa test core --model models --stories tests \
 		--fail-on-prediction-errors --out results/core
 
 clean: ## Verwijder model, resultaten en .venv

@@ -31,17 +31,20 @@ def run_rasa(args: List[str]) -> int:
 
 
 def check_content() -> int:
-    from bot.content import ContentError, load_protocol
+    """Validates the protocol content and the exercise cases; 2 when broken."""
     from actions import config
+    from bot.content import ContentError, load_protocol
+    from bot.oefening import load_exercises
 
     try:
         protocol = load_protocol(config.content_file())
+        exercises = load_exercises(config.exercise_file(), config.content_file())
     except ContentError as error:
-        print(f"FOUT in de protocolinhoud: {error}", file=sys.stderr)
+        print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
     print(
-        f"Protocolinhoud in orde: {len(protocol.steps)} stappen, "
-        f"{len(protocol.situations)} situaties ({protocol.source_file})."
+        f"Inhoud in orde: {len(protocol.steps)} stappen, {len(protocol.situations)} situaties, "
+        f"{len(exercises.cases)} oefencasussen."
     )
     return 0
 

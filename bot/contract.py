@@ -44,3 +44,13 @@ FASE_DOORVERWEZEN = "doorverwezen"
 FASE_GEMELD = "gemeld"
 
 PAYLOAD_TYPE = "vervolgstappen"
+
+# Intents whose situation needs no further slot (exercise answers in free text).
+INTENT_SITUATIONS = {
+    "hulp_geweigerd": "hulp_geweigerd",
+    "verhuizing": "verhuizing",
+    "acute_zorgen": "acuut",
+    "vraag_verantwoordelijkheid": "verantwoordelijkheid",
+    "vraag_stappen_meldcode": "stappen_meldcode",
+    "vraag_veilig_thuis": "contact_veilig_thuis",
+}

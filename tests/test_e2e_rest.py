@@ -100,3 +100,31 @@ def test_restart_forgets_the_case(assistant):
     assert step_ids(say("het gezin dat we bij VT gemeld hebben is verhuisd naar Zwolle"))
     say("opnieuw beginnen")
     assert is_question(say("het gezin verhuist naar Emmen"))
+
+
+def case_payload(messages):
+    (payload,) = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "oefencasus"]
+    return payload
+
+
+def test_one_exercise_right_wrong_and_stop(assistant):
+    from bot.oefening import load_exercises
+
+    exercises = load_exercises()
+    say = new_conversation(assistant)
+    first = case_payload(say("ik wil oefenen"))
+    case = exercises.cases[first["casus_id"]]
+    right = say(f'/oefen_antwoord{{"oefen_keuze": "{case.situatie}"}}')
+    assert texts(right).startswith(exercises.texts["goed"])
+    assert step_ids(right) == list(case.stappen)
+
+    second = exercises.cases[case_payload(right)["casus_id"]]
+    wrong_option = next(o["nummer"] for o in case_payload(right)["opties"]
+                        if o["keuze"] != second.situatie)
+    wrong = say(str(wrong_option))  # a typed number, as in a channel without buttons
+    assert texts(wrong).startswith(exercises.texts["fout"])
+    assert step_ids(wrong) == list(second.stappen)
+
+    stopped = say("stop oefenen")
+    assert exercises.texts["gestopt"] in texts(stopped)
+    assert step_ids(say("de ouders weigeren hulp")) == ["weigering.direct_melden"]
