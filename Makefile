@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell serve actions check-content \
-	test test-unit validate test-model test-stories clean
+	test test-unit validate test-model test-stories purge clean
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -83,6 +83,9 @@ test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
 test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
 	$(BOT) rasa test core --model models --stories tests \
 		--fail-on-prediction-errors --out results/core
+
+purge: install ## Verwijder gesprekken ouder dan RETENTION_DAYS (standaard 30) dagen
+	$(BOT) purge
 
 clean: ## Verwijder model, resultaten en .venv
 	rm -rf models results $(VENV) .pytest_cache

@@ -4,6 +4,8 @@ All exercise state lives in the slot `oefening` (one dict) and the flag
 `oefenmodus`. Answers in free text may fill the case slots (fase, plaats,
 gemeld_bij_vt) through the NLU; every exercise action puts them back to what
 they were before the exercise, so no exercise state is left in the case.
+An answer always sets `oefenmodus` (true while the round goes on), so the
+rules can tell a middle answer from the last one.
 """
 
 import random
@@ -20,7 +22,7 @@ from bot.content import load_protocol
 from bot.oefening import (
     case_message, choice_from_message, feedback_text, load_exercises, pick_round, summary_text,
 )
-from bot.render import render_answer
+from bot.render import fill, render_answer
 
 CASE_SLOTS = ("fase", "plaats", "gemeld_bij_vt")
 
@@ -61,8 +63,7 @@ class ActionOefeningStart(ExerciseAction):
             # A round started inside a round keeps the case slots of before the first.
             "bewaard": previous.get("bewaard") or {s: tracker.get_slot(s) for s in CASE_SLOTS},
         }
-        dispatcher.utter_message(text=exercises.texts["start"].replace(
-            "{aantal}", str(len(state["ronde"]))))
+        dispatcher.utter_message(text=fill(exercises.texts["start"], aantal=len(state["ronde"])))
         self.present(dispatcher, state)
         return [SlotSet("oefenmodus", True), SlotSet("oefening", state)]
 
@@ -85,7 +86,7 @@ class ActionOefeningAntwoord(ExerciseAction):
         if choice is None:
             dispatcher.utter_message(text=exercises.texts["niet_begrepen"])
             self.present(dispatcher, state)
-            return _restore_case_slots(state)
+            return [SlotSet("oefenmodus", True)] + _restore_case_slots(state)
 
         correct = choice == case.situatie
         state["goed"] += int(correct)
@@ -98,7 +99,8 @@ class ActionOefeningAntwoord(ExerciseAction):
         state["index"] += 1
         if state["index"] < len(state["ronde"]):
             self.present(dispatcher, state)
-            return [SlotSet("oefening", state)] + _restore_case_slots(state)
+            return [SlotSet("oefenmodus", True), SlotSet("oefening", state)] \
+                + _restore_case_slots(state)
         return self.finish(dispatcher, state, protocol)
 
     def finish(self, dispatcher: CollectingDispatcher, state: Dict[str, Any], protocol):
@@ -118,6 +120,8 @@ class ActionOefeningStop(ExerciseAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         state: Optional[Dict[str, Any]] = tracker.get_slot("oefening") or {}
-        dispatcher.utter_message(text=self.exercises().texts["gestopt"])
+        texts = self.exercises().texts
+        active = tracker.get_slot("oefenmodus") is True
+        dispatcher.utter_message(text=texts["gestopt" if active else "niet_aan_het_oefenen"])
         events = [SlotSet("oefenmodus", False), SlotSet("oefening", None)]
         return events + (_restore_case_slots(state) if state.get("bewaard") else [])

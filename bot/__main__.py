@@ -93,8 +93,20 @@ def with_action_server(rasa_args: List[str]) -> int:
             process.kill()
 
 
+def purge(days: int) -> int:
+    from bot.privacy.retention import purge as purge_conversations
+
+    conversations, events = purge_conversations(days)
+    print(f"{conversations} gesprek(ken) ouder dan {days} dagen verwijderd ({events} events).")
+    return 0
+
+
 def main(argv: List[str] = None) -> int:
     settings.load_environment()
+    # Before anything logs: no personal data in any log line.
+    from bot.privacy.logs import install_log_redaction
+
+    install_log_redaction()
     # Rasa resolves config.yml, data/ and models/ against the working folder.
     os.chdir(settings.PROJECT_ROOT)
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
@@ -105,12 +117,17 @@ def main(argv: List[str] = None) -> int:
     commands.add_parser("spacy-model", help="installeer nl_core_news_sm (of meld wat ontbreekt)")
     commands.add_parser("chat", help="actieserver + chat in de terminal")
     commands.add_parser("serve", help="actieserver + Rasa-server (REST)")
+    purge_parser = commands.add_parser("purge", help="verwijder oude gesprekken")
+    purge_parser.add_argument("--days", type=int, default=settings.retention_days(),
+                              help="bewaartermijn in dagen (standaard RETENTION_DAYS of 30)")
     rasa = commands.add_parser("rasa", help="Rasa-opdracht met de instellingen uit .env")
     rasa.add_argument("rasa_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
 
     if args.command == "check-content":
         return check_content()
+    if args.command == "purge":
+        return purge(args.days)
     if args.command == "actions":
         return run_action_server(args.port)
     if args.command == "spacy-model":

@@ -16,7 +16,7 @@ import yaml
 
 from bot.content import CONTENT_DIR, ContentError, Protocol, load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, INTENT_SITUATIONS
-from bot.render import select_steps
+from bot.render import fill, select_steps
 
 DEFAULT_EXERCISE_FILE = CONTENT_DIR / "oefencasussen.yml"
 ANSWER_INTENT = "oefen_antwoord"
@@ -24,7 +24,7 @@ CHOICE_ENTITY = "oefen_keuze"
 CASE_PAYLOAD_TYPE = "oefencasus"
 TEXT_KEYS = (
     "start", "casus_kop", "goed", "fout", "andere_situatie", "juiste_stappen",
-    "score", "teruglezen", "alles_goed", "niet_begrepen", "gestopt", "echt_acuut",
+    "score", "teruglezen", "alles_goed", "niet_begrepen", "gestopt", "niet_aan_het_oefenen", "echt_acuut",
     "nog_een_ronde", "stop_oefenen",
 )
 
@@ -161,7 +161,7 @@ def option_number(text: str) -> Optional[int]:
     if not words or len(words) > MAX_WORDS_FOR_NUMBER:
         return None
     for word in words:
-        if word.isdigit() and 1 <= int(word) <= 9:
+        if re.fullmatch(r"[1-9]", word):  # ASCII only: "²".isdigit() is true too
             return int(word)
         if word in _NUMBER_WORDS:
             return _NUMBER_WORDS[word]
@@ -187,12 +187,6 @@ def choice_from_message(case: Case, text: str, intent: Optional[str], entities: 
             return case.situatie if case.situatie.startswith("zorgen_na_") else "zorgen_na_doorverwijzing"
         return None
     return INTENT_SITUATIONS.get(intent)
-
-
-def fill(template: str, **values: Any) -> str:
-    for key, value in values.items():
-        template = template.replace("{" + key + "}", str(value))
-    return template
 
 
 def case_message(exercises: Exercises, case: Case, number: int, total: int) -> Dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from bot.content import PLACE_MARKER, Protocol, Step
+from bot.content import Protocol, Step
 from bot.contract import PAYLOAD_TYPE
 
 MAX_PLACE_LENGTH = 40
@@ -71,11 +71,16 @@ class Answer:
         return [step["id"] for step in self.payload["stappen"]]
 
 
+def fill(template: str, **values: Any) -> str:
+    """Fills {name} markers. Plain replace, not str.format: values may come from
+    user text, and braces in them must stay inert."""
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", str(value))
+    return template
+
+
 def _with_place(template: Optional[str], fallback: str, place: Optional[str]) -> str:
-    # Plain replace, not str.format: the place comes from user text.
-    if template and place:
-        return template.replace(PLACE_MARKER, place)
-    return fallback
+    return fill(template, plaats=place) if template and place else fallback
 
 
 def render_answer(

@@ -7,11 +7,14 @@ then the defaults below. Every make target and the CLI go through here.
 import os
 import warnings
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Git ignores this folder: conversations never end up in the repository.
+LOCAL_DATA_DIR = PROJECT_ROOT / "data" / "local"
+DEFAULT_RETENTION_DAYS = 30
 
 DEFAULTS = {
     "ACTION_SERVER_PORT": "5055",
@@ -52,3 +55,28 @@ def load_environment(env_file: Optional[Path] = None) -> None:
     if not os.environ.get("ACTION_SERVER_URL"):
         port = os.environ["ACTION_SERVER_PORT"]
         os.environ["ACTION_SERVER_URL"] = f"http://localhost:{port}/webhook"
+
+
+def tracker_db() -> Dict[str, Any]:
+    """Connection settings of the tracker store (SQLite by default, or PostgreSQL)."""
+    dialect = os.environ.get("TRACKER_DB_DIALECT", "").strip() or "sqlite"
+    db = os.environ.get("TRACKER_DB", "").strip()
+    if dialect == "sqlite":
+        path = Path(db) if db else LOCAL_DATA_DIR / "tracker.db"
+        path = path if path.is_absolute() else PROJECT_ROOT / path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {"dialect": "sqlite", "db": str(path)}
+    port = os.environ.get("TRACKER_DB_PORT", "").strip()
+    return {
+        "dialect": dialect,
+        "db": db or "rasa",
+        "host": os.environ.get("TRACKER_DB_HOST", "").strip() or "localhost",
+        "port": int(port) if port else None,
+        "username": os.environ.get("TRACKER_DB_USER", "").strip() or None,
+        "password": os.environ.get("TRACKER_DB_PASSWORD") or None,
+    }
+
+
+def retention_days() -> int:
+    value = os.environ.get("RETENTION_DAYS", "").strip()
+    return int(value) if value else DEFAULT_RETENTION_DAYS

@@ -43,8 +43,8 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
     raise TimeoutError(f"{url} kwam niet op binnen {START_TIMEOUT_SECONDS}s:\n{log.read_text()[-3000:]}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
+def stop(process: Optional[subprocess.Popen]) -> None:
+    if process is not None and process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
@@ -54,45 +54,76 @@ def stop(process: subprocess.Popen) -> None:
 
 
 class Assistant:
-    """A running action server plus Rasa server; `say` talks over REST."""
+    """An action server plus a Rasa server, each with its own log file.
 
-    def __init__(self, rasa_port: int, action_port: int):
-        self.rasa_port = rasa_port
-        self.action_port = action_port
-        self.url = f"http://127.0.0.1:{rasa_port}"
+    The conversations are stored in `tracker_db` (a SQLite file of the test).
+    """
+
+    def __init__(self, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
+                 rasa_args: Optional[List[str]] = None):
+        self.log_dir = log_dir
+        self.rasa_port, self.action_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.rasa_port}"
+        self.tracker_db = log_dir / "tracker.db"
+        self.rasa_args = rasa_args or []
+        self.env = {
+            **os.environ,
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TRACKER_DB_DIALECT": "sqlite",
+            "TRACKER_DB": str(self.tracker_db),
+            **(extra_env or {}),
+        }
+        self.actions: Optional[subprocess.Popen] = None
+        self.rasa: Optional[subprocess.Popen] = None
+        self.rasa_starts = 0
+
+    def _start(self, args: List[str], log: Path) -> subprocess.Popen:
+        handle = log.open("a")
+        return subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT,
+                                env=self.env, stdout=handle, stderr=subprocess.STDOUT)
+
+    @property
+    def action_log(self) -> Path:
+        return self.log_dir / "actions.log"
+
+    @property
+    def rasa_log(self) -> Path:
+        return self.log_dir / "rasa.log"
+
+    def start_actions(self) -> None:
+        self.actions = self._start(["actions", "--port", str(self.action_port)], self.action_log)
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.action_log)
+
+    def start_rasa(self) -> None:
+        self.rasa_starts += 1
+        self.rasa = self._start(
+            ["rasa", "run", "--model", "models", "--endpoints", "endpoints.yml",
+             "--credentials", "credentials.yml", "--port", str(self.rasa_port),
+             "--interface", "127.0.0.1", *self.rasa_args],
+            self.rasa_log,
+        )
+        wait_until_up(f"{self.url}/", self.rasa, self.rasa_log)
+
+    def restart_rasa(self) -> None:
+        stop(self.rasa)
+        self.start_rasa()
+
+    def stop_all(self) -> None:
+        stop(self.rasa)
+        stop(self.actions)
 
     def say(self, sender: str, text: str) -> List[Dict]:
         return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
 
-def start_process(args: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
-    handle = log.open("w")
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args],
-        cwd=PROJECT_ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-    )
-
-
 @contextmanager
-def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[Assistant]:
-    rasa_port, action_port = free_port(), free_port()
-    env = {
-        **os.environ,
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "RASA_TELEMETRY_ENABLED": "false",
-        **(extra_env or {}),
-    }
-    action_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
-    actions = start_process(["actions", "--port", str(action_port)], env, action_log)
-    rasa = start_process(
-        ["rasa", "run", "--model", "models", "--endpoints", "endpoints.yml",
-         "--credentials", "credentials.yml", "--port", str(rasa_port), "--interface", "127.0.0.1"],
-        env, rasa_log,
-    )
+def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
+                      rasa_args: Optional[List[str]] = None) -> Iterator[Assistant]:
+    assistant = Assistant(log_dir, extra_env, rasa_args)
     try:
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", actions, action_log)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, rasa_log)
-        yield Assistant(rasa_port, action_port)
+        assistant.start_actions()
+        assistant.start_rasa()
+        yield assistant
     finally:
-        stop(rasa)
-        stop(actions)
+        assistant.stop_all()

@@ -246,3 +246,11 @@ def test_stop_half_way_leaves_no_exercise_state(tracker_factory, dispatcher, dom
     assert dispatcher.messages[0]["text"] == exercises.texts["gestopt"]
     assert slots(events) == {"oefenmodus": False, "oefening": None, "fase": "doorverwezen",
                              "plaats": None, "gemeld_bij_vt": None}
+
+
+def test_stop_outside_an_exercise_says_so_and_keeps_the_case(tracker_factory, dispatcher, domain,
+                                                             exercises):
+    tracker = tracker_factory(slots={"fase": "gemeld", "oefening": {"laatste": "x"}})
+    events = run(ActionOefeningStop(), dispatcher, tracker, domain)
+    assert dispatcher.messages[0]["text"] == exercises.texts["niet_aan_het_oefenen"]
+    assert slots(events) == {"oefenmodus": False, "oefening": None}

@@ -1,0 +1,1 @@
+"""Privacy helpers: remove personal data from text before it is stored or logged."""

@@ -1,0 +1,125 @@
+"""Persistence without personal data: the redacting tracker store, retention, logs."""
+
+import asyncio
+import logging
+import sqlite3
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.privacy.logs import install_log_redaction
+from bot.privacy.retention import purge
+from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from tests.conftest import PROJECT_ROOT
+
+PERSONAL = ["111222333", "06-12345678", "+31 20 123 4567", "jan.jansen@example.nl",
+            "NL91ABNA0417164300", "1234 AB 12", "12-03-2015", "Fatima"]
+MESSAGE = ("mijn naam is Fatima, bsn 111222333, bel 06-12345678 of +31 20 123 4567, "
+           "mail jan.jansen@example.nl, iban NL91ABNA0417164300, adres 1234 AB 12, "
+           "geboren 12-03-2015. het gezin is verhuisd naar Zwolle")
+
+
+@pytest.fixture(scope="module")
+def domain():
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch, domain):
+    monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
+    return RedactingSQLTrackerStore(domain=domain)
+
+
+def conversation(sender, text, domain, timestamp=None):
+    user = UserUttered(text, {"name": "verhuizing", "confidence": 0.9},
+                       [{"entity": "plaats", "value": "Zwolle"}],
+                       parse_data={"text": text, "intent": {"name": "verhuizing"}})
+    events = [ActionExecuted("action_listen"), user, SlotSet("plaats", "Zwolle"),
+              SlotSet("fase", "gemeld"), BotUttered(f"U zei: {text}")]
+    if timestamp is not None:
+        for event in events:
+            event.timestamp = timestamp
+    return DialogueStateTracker.from_events(sender, events, domain.slots)
+
+
+def database_text(store) -> str:
+    path = store.engine.url.database
+    with sqlite3.connect(path) as db:
+        rows = db.execute("select data from events").fetchall()
+    return "\n".join(row[0] for row in rows) + open(path, "rb").read().decode("latin-1")
+
+
+def test_nothing_personal_reaches_the_database_but_slots_survive(store, domain):
+    asyncio.run(store.save(conversation("gesprek-1", MESSAGE, domain)))
+    stored = database_text(store)
+    for value in PERSONAL:
+        assert value not in stored
+    assert "[BSN]" in stored and "[TELEFOON]" in stored and "[NAAM]" in stored
+    restored = asyncio.run(store.retrieve("gesprek-1"))
+    assert restored.get_slot("plaats") == "Zwolle"
+    assert restored.get_slot("fase") == "gemeld"
+    assert "Zwolle" in restored.latest_message.text
+
+
+def bsn():
+    def with_check_digit(digits):
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1)))
+        last = total % 11
+        return None if last > 9 else "".join(map(str, digits)) + str(last)
+    return st.lists(st.integers(0, 9), min_size=8, max_size=8).map(with_check_digit).filter(
+        lambda value: value is not None and value != "000000000")
+
+
+mobile = st.integers(10_000_000, 99_999_999).flatmap(lambda n: st.sampled_from([
+    f"06{n}", f"06-{n}", f"06 {str(n)[:4]} {str(n)[4:]}", f"+316{n}", f"+31 6 {n}"]))
+
+
+@hypothesis_settings(max_examples=25, deadline=None, derandomize=True, database=None,
+                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(number=bsn(), phone=mobile)
+def test_generated_bsns_and_phones_never_reach_the_database(tmp_path_factory, domain, number, phone):
+    db = tmp_path_factory.mktemp("db") / "tracker.db"
+    store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+    text = f"de moeder heet Anna, bsn {number}, telefoon {phone}, verhuisd naar Emmen"
+    asyncio.run(store.save(conversation("gesprek", text, domain)))
+    stored = database_text(store)
+    assert number not in stored
+    assert "".join(ch for ch in phone if ch.isdigit())[-8:] not in stored
+    assert "Anna" not in stored and "Emmen" in stored
+
+
+def test_purge_removes_only_conversations_older_than_the_retention(store, domain, monkeypatch, tmp_path):
+    day = 24 * 60 * 60
+    asyncio.run(store.save(conversation("oud", "oud gesprek", domain, time.time() - 40 * day)))
+    asyncio.run(store.save(conversation("nieuw", "nieuw gesprek", domain, time.time() - 2 * day)))
+    conversations, events = purge(30)
+    assert conversations == 1 and events == 5
+    assert asyncio.run(store.retrieve("oud")) is None
+    assert asyncio.run(store.retrieve("nieuw")) is not None
+    assert purge(30) == (0, 0)
+
+
+def test_purge_on_an_empty_database(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "leeg.db"))
+    assert purge(30) == (0, 0)
+
+
+def test_log_lines_are_redacted(caplog):
+    install_log_redaction()
+    logger = logging.getLogger("rasa.core.processor")
+    with caplog.at_level(logging.DEBUG):
+        logger.debug("Received user message '%s'", MESSAGE)
+        try:
+            raise ValueError(f"kapot bij {MESSAGE}")
+        except ValueError:
+            logger.exception("fout")
+    logged = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    for value in PERSONAL:
+        assert value not in logged
+    assert "Zwolle" in logged
