@@ -11,6 +11,15 @@ from rasa_sdk.executor import CollectingDispatcher
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def yaml_variant(source: Path, tmp_path: Path, change) -> Path:
+    """A changed copy of a YAML data file, for tests of broken content."""
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / source.name
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
     return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))

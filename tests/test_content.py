@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.content import DEFAULT_CONTENT_FILE, SEED_FILE, ContentError, load_protocol, parse_protocol
 from bot.contract import SITUATION_IDS, STEP_IDS
+from tests.conftest import yaml_variant
 
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "meldcode-vervolgstappen.txt"
 
@@ -109,11 +109,7 @@ def test_questions_have_text_and_intent_buttons(protocol):
 
 
 def write_variant(tmp_path, change):
-    raw = yaml.safe_load(DEFAULT_CONTENT_FILE.read_text(encoding="utf-8"))
-    change(raw)
-    path = tmp_path / "inhoud.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return yaml_variant(DEFAULT_CONTENT_FILE, tmp_path, change)
 
 
 BROKEN_VARIANTS = {

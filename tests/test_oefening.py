@@ -4,7 +4,6 @@ import asyncio
 import random
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.oefening import ActionOefeningAntwoord, ActionOefeningStart, ActionOefeningStop
@@ -14,6 +13,7 @@ from bot.oefening import (
     option_number, parse_exercises, pick_round, summary_text,
 )
 from bot.render import select_steps
+from tests.conftest import yaml_variant
 
 CONTRACT_SITUATIONS = {
     "zorgen_na_doorverwijzing", "zorgen_na_melding", "hulp_geweigerd", "verhuizing", "acuut",
@@ -63,11 +63,7 @@ def test_every_case_has_one_correct_and_plausible_wrong_options(exercises):
 
 
 def write_variant(tmp_path, change):
-    raw = yaml.safe_load(DEFAULT_EXERCISE_FILE.read_text(encoding="utf-8"))
-    change(raw)
-    path = tmp_path / "casussen.yml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return path
+    return yaml_variant(DEFAULT_EXERCISE_FILE, tmp_path, change)
 
 
 @pytest.mark.parametrize(
