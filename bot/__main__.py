@@ -101,6 +101,22 @@ def purge(days: int) -> int:
     return 0
 
 
+def server_args() -> List[str]:
+    """Security settings of `rasa run` from .env.
+
+    The HTTP API (conversations, model, parse) stays off unless RASA_API_TOKEN
+    is set, and then needs that token. CORS allows only CORS_ORIGINS.
+    """
+    args = []
+    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    if token:
+        args += ["--enable-api", "--auth-token", token]
+    origins = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
+    if origins:
+        args += ["--cors", *origins]
+    return args
+
+
 def main(argv: List[str] = None) -> int:
     settings.load_environment()
     # Before anything logs: no personal data in any log line.
@@ -140,7 +156,8 @@ def main(argv: List[str] = None) -> int:
     if args.command == "serve":
         port = os.environ["RASA_PORT"]
         return with_action_server(
-            ["run", "--model", "models", "--endpoints", "endpoints.yml", "--port", port]
+            ["run", "--model", "models", "--endpoints", "endpoints.yml", "--port", port,
+             *server_args()]
         )
     return run_rasa(args.rasa_args)
 

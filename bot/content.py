@@ -20,6 +20,8 @@ DEFAULT_CONTENT_FILE = CONTENT_DIR / "vervolgstappen.yml"
 SEED_FILE = CONTENT_DIR / "seed-meldcode-vervolgstappen.txt"
 
 PLACE_MARKER = "{plaats}"
+# Answers of the REST channel itself (bot/channels/rest.py).
+CHANNEL_TEXT_KEYS = ("leeg", "te_lang", "geen_antwoord")
 # Slots the forms ask for; each needs a question under `vragen`.
 QUESTION_SLOTS = ("fase", "gemeld_bij_vt")
 
@@ -59,6 +61,7 @@ class Protocol:
     questions: Dict[str, Question]
     afsluiting: str
     technische_fout: str
+    kanaal: Dict[str, str]
     source_file: Path
 
 
@@ -181,6 +184,10 @@ def parse_protocol(path: Path) -> Protocol:
         questions=_parse_questions(raw, path),
         afsluiting=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
         technische_fout=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
+        kanaal={
+            key: _text(_mapping(raw.get("kanaal"), f"{path}: 'kanaal'").get(key), f"{path}: kanaal '{key}'")
+            for key in CHANNEL_TEXT_KEYS
+        },
         source_file=path,
     )
 

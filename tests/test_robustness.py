@@ -1,0 +1,134 @@
+"""Bad input and faults: 4xx for malformed requests, a Dutch reply for odd
+messages, and a safe message while the action server is down."""
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from bot.channels.rest import MAX_BODY_BYTES, clean_text, parse_body
+from bot.content import load_protocol
+from tests.servers import running_assistant
+from tests.test_e2e_rest import step_ids, texts
+
+# --- Unit: body checks and text cleaning ---
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{", b"\xff\xfe", b"[]", b'"tekst"', b"{}", b'{"sender": "a"}', b'{"message": "hoi"}',
+     b'{"sender": 5, "message": "hoi"}', b'{"sender": "a", "message": ["hoi"]}',
+     b'{"sender": "", "message": "hoi"}', b'{"sender": "a", "message": "hoi", "metadata": 3}',
+     json.dumps({"sender": "x" * 500, "message": "hoi"}).encode()],
+)
+def test_malformed_bodies_are_refused(raw):
+    with pytest.raises(ValueError):
+        parse_body(raw)
+
+
+def test_valid_body():
+    assert parse_body(b'{"sender": "a", "message": "hoi"}') == {
+        "sender": "a", "message": "hoi", "metadata": None}
+
+
+def test_control_characters_are_removed_but_lines_kept():
+    assert clean_text("\x00de ouders\x07 weigeren\u0085 hulp\nnu\x1b") == "de ouders weigeren hulp\nnu"
+    assert clean_text(" \x00\x01 ") == ""
+
+
+def test_api_is_off_unless_a_token_is_set_and_cors_only_for_configured_origins(monkeypatch):
+    from bot.__main__ import server_args
+
+    monkeypatch.delenv("RASA_API_TOKEN", raising=False)
+    monkeypatch.delenv("CORS_ORIGINS", raising=False)
+    assert server_args() == []
+    monkeypatch.setenv("RASA_API_TOKEN", "geheim")
+    monkeypatch.setenv("CORS_ORIGINS", "https://intranet.example.nl, https://b.example.nl")
+    assert server_args() == ["--enable-api", "--auth-token", "geheim",
+                             "--cors", "https://intranet.example.nl", "https://b.example.nl"]
+
+
+# --- On real servers ---
+
+
+def post(url, data: bytes, content_type="application/json"):
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    with running_assistant(tmp_path_factory.mktemp("robust")) as running:
+        yield running
+
+
+@pytest.mark.integration
+def test_malformed_requests_get_4xx_and_the_server_goes_on(assistant):
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    bad = [b"{niet json", b"\xff\xfe\x00", b"[1, 2]", b'{"sender": "a"}',
+           b'{"sender": 1, "message": 2}', b'{"sender": "a", "message": null}']
+    for body in bad:
+        status, _ = post(url, body)
+        assert 400 <= status < 500, body
+    status, _ = post(url, b'{"sender": "a", "message": "' + b"x" * (MAX_BODY_BYTES + 10) + b'"}')
+    assert status == 413
+    assert step_ids(assistant.say("na-fouten", "de ouders weigeren hulp")) == ["weigering.direct_melden"]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "Привет, как дела?", "\x00\x01\x02",
+                                     "مرحبا", "a" * 5000, "{{}}[]<script>", "\u202e\u200b"])
+def test_odd_messages_get_a_sensible_reply(assistant, message):
+    reply = assistant.say(f"raar-{uuid.uuid4().hex}", message)
+    assert reply and all(m.get("text") or m.get("custom") for m in reply)
+    assert step_ids(reply) == []
+    texts_ = load_protocol().kanaal
+    if len(message) > 2000:
+        assert texts(reply) == texts_["te_lang"]
+    if not clean_text(message):
+        assert texts(reply) == texts_["leeg"]
+
+
+@pytest.mark.integration
+def test_action_server_down_gives_a_dutch_message_and_the_case_continues(assistant):
+    sender = f"storing-{uuid.uuid4().hex}"
+    assert assistant.say(sender, "ik blijf me zorgen maken over een leerling")  # the question
+    from tests.servers import stop
+
+    stop(assistant.actions)
+    try:
+        started = time.monotonic()
+        reply = assistant.say(sender, "we hebben gemeld bij Veilig Thuis")
+        assert time.monotonic() - started < 5
+        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert "0800-2000" in texts(reply)
+    finally:
+        assistant.start_actions()
+    # Back up: the open question is still open, the answer now gives the steps.
+    reply = assistant.say(sender, "we hebben gemeld bij Veilig Thuis")
+    assert step_ids(reply) == ["melding.blijven_volgen", "melding.opnieuw_contact"]
+
+
+@pytest.mark.integration
+def test_http_api_is_off_and_other_origins_get_no_cors(assistant):
+    for path in ("/conversations/iemand/tracker", "/status", "/model/parse"):
+        request = urllib.request.Request(f"{assistant.url}{path}")
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=10)
+        assert error.value.code in (404, 405)
+    request = urllib.request.Request(
+        f"{assistant.url}/webhooks/rest/webhook", method="OPTIONS",
+        headers={"Origin": "https://elders.example.com", "Access-Control-Request-Method": "POST"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            headers = reply.headers
+    except urllib.error.HTTPError as error:
+        headers = error.headers
+    assert headers.get("Access-Control-Allow-Origin") in (None, "")
