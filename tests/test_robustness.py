@@ -132,3 +132,52 @@ def test_http_api_is_off_and_other_origins_get_no_cors(assistant):
     except urllib.error.HTTPError as error:
         headers = error.headers
     assert headers.get("Access-Control-Allow-Origin") in (None, "")
+
+
+class SlowActionServer:
+    """A stub action server on loopback: healthy, but every action hangs."""
+
+    def __init__(self, delay: float):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # /health
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b'{"status": "ok"}')
+
+            def do_POST(self):  # /webhook
+                time.sleep(delay)
+                self.send_response(500)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.integration
+def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
+    from tests.servers import Assistant
+
+    slow = SlowActionServer(delay=30)
+    assistant = Assistant(tmp_path, {"ACTION_SERVER_URL": slow.url, "REPLY_TIMEOUT_SECONDS": "3"})
+    try:
+        assistant.start_rasa()
+        started = time.monotonic()
+        reply = assistant.say("traag", "de ouders weigeren hulp")
+        assert time.monotonic() - started < 8
+        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert step_ids(reply) == []
+    finally:
+        assistant.stop_all()
+        slow.close()

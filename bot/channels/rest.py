@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 MAX_BODY_BYTES = 64 * 1024
 MAX_SENDER_CHARS = 128
-DEFAULT_REPLY_TIMEOUT_SECONDS = 10.0
+DEFAULT_REPLY_TIMEOUT_SECONDS = 8.0
 HEALTH_TIMEOUT_SECONDS = 2.0
 # Keep line breaks and tabs; drop other control characters (C0, C1, DEL).
 _KEEP = {"\n", "\t"}
