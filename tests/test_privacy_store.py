@@ -1,6 +1,7 @@
 """Persistence without personal data: the redacting tracker store, retention, logs."""
 
 import asyncio
+import io
 import logging
 import sqlite3
 import time
@@ -82,15 +83,24 @@ mobile = st.integers(10_000_000, 99_999_999).flatmap(lambda n: st.sampled_from([
 @hypothesis_settings(max_examples=25, deadline=None, derandomize=True, database=None,
                      suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(number=bsn(), phone=mobile)
-def test_generated_bsns_and_phones_never_reach_the_database(tmp_path_factory, domain, number, phone):
+def test_generated_bsns_and_phones_never_reach_the_database_or_logs(tmp_path_factory, domain, number, phone):
     db = tmp_path_factory.mktemp("db") / "tracker.db"
     store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
     text = f"de moeder heet Anna, bsn {number}, telefoon {phone}, verhuisd naar Emmen"
     asyncio.run(store.save(conversation("gesprek", text, domain)))
-    stored = database_text(store)
-    assert number not in stored
-    assert "".join(ch for ch in phone if ch.isdigit())[-8:] not in stored
-    assert "Anna" not in stored and "Emmen" in stored
+    install_log_redaction()
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    logger = logging.getLogger("rasa.core.processor")
+    logger.addHandler(handler)
+    try:
+        logger.warning("Received user message '%s'", text)
+    finally:
+        logger.removeHandler(handler)
+    digits = "".join(ch for ch in phone if ch.isdigit())[-8:]
+    for kept in (database_text(store), captured.getvalue()):
+        assert number not in kept and digits not in kept
+        assert "Anna" not in kept and "Emmen" in kept
 
 
 def test_purge_removes_only_conversations_older_than_the_retention(store, domain, monkeypatch, tmp_path):
