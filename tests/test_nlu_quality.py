@@ -66,5 +66,9 @@ def test_fase_extraction_f1_on_held_out_set(predictions):
         false_pos += len(found - expected)
         false_neg += len(expected - found)
     f1 = 2 * true_pos / (2 * true_pos + false_pos + false_neg)
+    results = PROJECT_ROOT / "results"
+    results.mkdir(exist_ok=True)
+    (results / "nlu_heldout_fase.json").write_text(json.dumps(
+        {"fase_f1": f1, "tp": true_pos, "fp": false_pos, "fn": false_neg}), encoding="utf-8")
     print(f"\nfase-F1 op de held-out set: {f1:.3f} (tp={true_pos} fp={false_pos} fn={false_neg})")
     assert f1 >= FASE_F1_FLOOR
