@@ -74,6 +74,8 @@ def tracker_db() -> Dict[str, Any]:
         "port": int(port) if port else None,
         "username": os.environ.get("TRACKER_DB_USER", "").strip() or None,
         "password": os.environ.get("TRACKER_DB_PASSWORD") or None,
+        # A database to log in to first, so that Rasa can create `db` itself.
+        "login_db": os.environ.get("TRACKER_DB_LOGIN_DB", "").strip() or None,
     }
 
 

@@ -16,7 +16,8 @@ def purge(days: int, now: Optional[float] = None) -> Tuple[int, int]:
     if days < 0:
         raise ValueError("days must be 0 or more")
     cutoff = (now if now is not None else time.time()) - days * SECONDS_PER_DAY
-    engine = sa.create_engine(SQLTrackerStore.get_db_url(**settings.tracker_db()))
+    connection = {**settings.tracker_db(), "login_db": None}  # the conversations' own db
+    engine = sa.create_engine(SQLTrackerStore.get_db_url(**connection))
     try:
         if not sa.inspect(engine).has_table("events"):
             return 0, 0
