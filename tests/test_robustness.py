@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.rest import MAX_BODY_BYTES, clean_text, parse_body
 from bot.content import load_protocol
-from tests.servers import running_assistant
+from tests.servers import Assistant, running_assistant, stop
 from tests.test_e2e_rest import step_ids, texts
 
 # --- Unit: body checks and text cleaning ---
@@ -100,8 +100,6 @@ def test_odd_messages_get_a_sensible_reply(assistant, message):
 def test_action_server_down_gives_a_dutch_message_and_the_case_continues(assistant):
     sender = f"storing-{uuid.uuid4().hex}"
     assert assistant.say(sender, "ik blijf me zorgen maken over een leerling")  # the question
-    from tests.servers import stop
-
     stop(assistant.actions)
     try:
         started = time.monotonic()
@@ -167,8 +165,6 @@ class SlowActionServer:
 
 @pytest.mark.integration
 def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
-    from tests.servers import Assistant
-
     slow = SlowActionServer(delay=30)
     assistant = Assistant(tmp_path, {"ACTION_SERVER_URL": slow.url, "REPLY_TIMEOUT_SECONDS": "3"})
     try:

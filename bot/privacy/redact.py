@@ -14,7 +14,7 @@ effort: only names that follow an introduction ("ik heet", "de moeder heet",
 
 import re
 from re import Match, Pattern
-from typing import Any, Callable, List, Tuple
+from typing import Any, Callable, List, Tuple, Union
 
 PLACEHOLDERS = {
     "bsn": "[BSN]",
@@ -61,9 +61,6 @@ _EMAIL = re.compile(
     rf"@[\w-]+(?:\.[\w-]+)*\.(?:(?i:xn--)[\w-]+|{_LETTER}{{2,}})(?![\w-])"
 )
 
-
-def _email(match: Match) -> str:
-    return PLACEHOLDERS["email"]
 
 
 # --- IBAN --------------------------------------------------------------------
@@ -119,9 +116,6 @@ _DATE = re.compile(
 )
 
 
-def _date(match: Match) -> str:
-    return PLACEHOLDERS["datum"]
-
 
 # --- Postcode ----------------------------------------------------------------
 
@@ -133,9 +127,6 @@ _POSTCODE = re.compile(
     rf"(?:{_SP}+{_HOUSE_NUMBER})?"
 )
 
-
-def _postcode(match: Match) -> str:
-    return PLACEHOLDERS["postcode"]
 
 
 # --- Phone numbers -----------------------------------------------------------
@@ -242,9 +233,6 @@ _ADDRESS = re.compile(
 )
 
 
-def _address(match: Match) -> str:
-    return PLACEHOLDERS["adres"]
-
 
 # --- Names -------------------------------------------------------------------
 
@@ -325,14 +313,16 @@ def _name(match: Match) -> str:
 # Order matters: e-mail and IBAN contain digits that the number rules would
 # cut up; dates before phone/BSN; phone before BSN so "+31 612345678" is a
 # phone number; names last, after every digit is gone.
-_RULES: List[Tuple[Pattern, Callable[[Match], str]]] = [
-    (_EMAIL, _email),
+# A plain placeholder where every match is personal data; a function where a
+# match still has to pass a check (checksum, elfproef, service number, ...).
+_RULES: List[Tuple[Pattern, Union[str, Callable[[Match], str]]]] = [
+    (_EMAIL, PLACEHOLDERS["email"]),
     (_IBAN, _iban),
-    (_DATE, _date),
-    (_POSTCODE, _postcode),
+    (_DATE, PLACEHOLDERS["datum"]),
+    (_POSTCODE, PLACEHOLDERS["postcode"]),
     (_PHONE, _phone),
     (_BSN, _bsn),
-    (_ADDRESS, _address),
+    (_ADDRESS, PLACEHOLDERS["adres"]),
     (_NAME, _name),
 ]
 
