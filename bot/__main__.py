@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import List
 
 from bot import settings
@@ -18,10 +19,35 @@ from bot import settings
 ACTION_SERVER_START_SECONDS = 90
 
 
+def with_active_channels(args: List[str]) -> List[str]:
+    """`rasa run` gets only the channels that .env switches on (bot.channels.registry)."""
+    from bot.channels.registry import active_credentials
+
+    if not args or args[0] != "run":
+        return args
+    args = list(args)
+    if "--credentials" in args:
+        index = args.index("--credentials") + 1
+    else:
+        args += ["--credentials", "credentials.yml"]
+        index = len(args) - 1
+    path, summary = active_credentials(Path(args[index]))
+    print(summary, flush=True)
+    args[index] = str(path)
+    return args
+
+
 def run_rasa(args: List[str]) -> int:
     """Rasa's own CLI, in this process, after .env is loaded."""
     from rasa.__main__ import main as rasa_main
 
+    from bot.channels.registry import ChannelConfigError
+
+    try:
+        args = with_active_channels(args)
+    except ChannelConfigError as error:
+        print(f"FOUT in de kanaalinstellingen:\n{error}", file=sys.stderr)
+        return 2
     sys.argv = ["rasa", *args]
     try:
         rasa_main()

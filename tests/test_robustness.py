@@ -9,7 +9,8 @@ import uuid
 
 import pytest
 
-from bot.channels.rest import MAX_BODY_BYTES, clean_text, parse_body
+from bot.channels.guard import clean_text
+from bot.channels.rest import MAX_BODY_BYTES, parse_body
 from bot.content import load_protocol
 from tests.servers import Assistant, running_assistant, stop
 from tests.test_e2e_rest import step_ids, texts

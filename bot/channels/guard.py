@@ -1,0 +1,104 @@
+"""The same safe handling of a user's message for every channel.
+
+REST, the web widget, Teams and Slack all pass the text through `handle_message`:
+- control characters are removed; an empty or very long message gets a short
+  Dutch answer without reaching the NLU;
+- when the action server is down, too slow or fails, the user gets a Dutch
+  message that points to Veilig Thuis. A message refused because the action
+  server is down is not processed, so the case continues where it was.
+"""
+
+import asyncio
+import logging
+import os
+import unicodedata
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+import aiohttp
+from rasa.core.channels.channel import OutputChannel, UserMessage
+
+from bot.content import load_protocol
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+DEFAULT_REPLY_TIMEOUT_SECONDS = 8.0
+HEALTH_TIMEOUT_SECONDS = 2.0
+# Keep line breaks and tabs; drop other control characters (C0, C1, DEL).
+_KEEP = {"\n", "\t"}
+
+
+def clean_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in _KEEP or unicodedata.category(ch) != "Cc").strip()
+
+
+def reply_timeout() -> float:
+    value = os.environ.get("REPLY_TIMEOUT_SECONDS", "").strip()
+    return float(value) if value else DEFAULT_REPLY_TIMEOUT_SECONDS
+
+
+async def action_server_up() -> bool:
+    """Asked before each message: with the action server down, Rasa would log the
+    failure and go on, and the user would get follow-up buttons without steps."""
+    url = os.environ.get("ACTION_SERVER_URL", "")
+    if not url:
+        return True
+    health = url.rsplit("/webhook", 1)[0] + "/health"
+    try:
+        timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.get(health) as reply:
+                return reply.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        return False
+
+
+class CountingOutput(OutputChannel):
+    """Passes every reply on to the channel's own output and counts them, so
+    that a turn that produced nothing still gets the safe message."""
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> Text:  # noqa: D102 - responses per channel keep working
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+
+async def handle_message(
+    text: str,
+    sender_id: str,
+    output: OutputChannel,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    input_channel: str,
+    metadata: Optional[Dict[str, Any]] = None,
+) -> None:
+    """Runs one turn; every path sends the user at least one message."""
+    texts = load_protocol().kanaal
+    text = clean_text(text)
+    if not text:
+        await output.send_text_message(sender_id, texts["leeg"])
+        return
+    if len(text) > MAX_MESSAGE_CHARS:
+        await output.send_text_message(sender_id, texts["te_lang"])
+        return
+    if not await action_server_up():
+        logger.error("Actieserver niet bereikbaar; veilige melding gestuurd.")
+        await output.send_text_message(sender_id, texts["geen_antwoord"])
+        return
+    counting = CountingOutput(output)
+    message = UserMessage(text, counting, sender_id, input_channel=input_channel,
+                          metadata=metadata)
+    try:
+        await asyncio.wait_for(on_new_message(message), timeout=reply_timeout())
+    except asyncio.TimeoutError:
+        logger.error("Geen antwoord binnen %s s; veilige melding gestuurd.", reply_timeout())
+    except Exception as error:  # noqa: BLE001 - the user always gets an answer
+        logger.error("Bericht niet verwerkt: %s", type(error).__name__)
+    if counting.sent == 0:
+        await output.send_text_message(sender_id, texts["geen_antwoord"])
