@@ -1,0 +1,334 @@
+"""Teams channel without Rasa: tokens, inbound JWT, mentions, cards, replies.
+
+Microsoft's services are local stubs on loopback (tests/teams_stubs.py).
+"""
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from urllib.parse import unquote
+
+import jwt
+import pytest
+import yaml
+
+from bot.channels.registry import ChannelConfigError, select
+from bot.channels.teams import TeamsInput
+from bot.channels.teams.auth import (
+    BOT_FRAMEWORK_SCOPE, JwtValidator, TeamsAuthError, TeamsConfigError, TokenProvider,
+)
+from bot.channels.teams.channel import Connector, Reference
+from bot.channels.teams.render import (
+    CARD_CONTENT_TYPE, incoming_text, reply_activity, sender_id, strip_mentions,
+)
+from bot.content import load_protocol
+from bot.render import render_answer
+from tests.teams_stubs import (
+    APP_ID, APP_PASSWORD, KEY_ID, TENANT_ID, TeamsStubs, channel_message, new_key,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def stubs():
+    with TeamsStubs() as running:
+        yield running
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+# --- Inbound JWT ---
+
+
+def validate(stubs, authorization, service_url=None, channel_id="msteams", validator=None):
+    validator = validator or JwtValidator(APP_ID, stubs.metadata_url)
+    return asyncio.run(validator.validate(authorization, service_url or stubs.url, channel_id))
+
+
+def test_a_token_signed_by_the_bot_framework_key_is_accepted(stubs):
+    claims = validate(stubs, f"Bearer {stubs.sign()}")
+    assert claims["aud"] == APP_ID and claims["serviceUrl"] == stubs.url
+
+
+def test_the_signing_keys_are_fetched_once_and_cached(stubs):
+    validator = JwtValidator(APP_ID, stubs.metadata_url)
+    before = stubs.key_requests
+
+    async def five():
+        for _ in range(5):
+            await validator.validate(f"Bearer {stubs.sign()}", stubs.url, "msteams")
+
+    asyncio.run(five())
+    assert stubs.key_requests == before + 1
+
+
+@pytest.mark.parametrize("authorization", [None, "", "Bearer", "Basic abc", "Bearer niet-een-jwt"])
+def test_a_missing_or_unreadable_token_gets_401(stubs, authorization):
+    with pytest.raises(TeamsAuthError) as error:
+        validate(stubs, authorization)
+    assert error.value.status == 401
+
+
+def forged_tokens(stubs):
+    now = int(time.time())
+    return {
+        "other key, same key id": stubs.sign(key=new_key()),
+        "unknown key id": stubs.sign(kid="onbekend"),
+        "wrong audience": stubs.sign(aud="een-andere-bot"),
+        "wrong issuer": stubs.sign(iss="https://sts.windows.net/iemand/"),
+        "expired": stubs.sign(exp=now - 600, iat=now - 4000, nbf=now - 4000),
+        "not yet valid": stubs.sign(nbf=now + 3600),
+        "no expiry": stubs.sign(exp=None),
+        "other serviceUrl": stubs.sign(serviceUrl="https://aanvaller.example"),
+        "no serviceUrl": stubs.sign(serviceUrl=None),
+        "alg none": jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID,
+                                "exp": now + 600, "serviceUrl": stubs.url},
+                               None, algorithm="none", headers={"kid": KEY_ID}),
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "other key, same key id", "unknown key id", "wrong audience", "wrong issuer", "expired",
+    "not yet valid", "no expiry", "other serviceUrl", "no serviceUrl", "alg none"])
+def test_a_forged_or_wrong_token_gets_403(stubs, case):
+    with pytest.raises(TeamsAuthError) as error:
+        validate(stubs, f"Bearer {forged_tokens(stubs)[case]}")
+    assert error.value.status == 403
+
+
+def test_a_key_only_counts_for_the_channels_it_endorses(stubs):
+    with pytest.raises(TeamsAuthError, match="kanaal"):
+        validate(stubs, f"Bearer {stubs.sign()}", channel_id="slack")
+
+
+def test_the_activity_must_come_from_the_service_url_in_the_token(stubs):
+    with pytest.raises(TeamsAuthError, match="serviceUrl"):
+        validate(stubs, f"Bearer {stubs.sign()}", service_url="https://elders.example")
+
+
+def test_small_clock_skew_is_allowed(stubs):
+    now = int(time.time())
+    assert validate(stubs, f"Bearer {stubs.sign(exp=now - 60)}")
+
+
+# --- The bot's own token ---
+
+
+def test_one_token_request_for_many_concurrent_replies_then_renewed_before_expiry(stubs):
+    clock = FakeClock()
+    provider = TokenProvider(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url, clock=clock)
+    before = len(stubs.token_requests)
+
+    async def many():
+        return await asyncio.gather(*(provider.token() for _ in range(20)))
+
+    tokens = asyncio.run(many())
+    assert len(set(tokens)) == 1
+    assert len(stubs.token_requests) == before + 1
+    request = stubs.token_requests[-1]
+    assert request["tenant"] == TENANT_ID  # single tenant: the organisation's own tenant
+    assert request["grant_type"] == "client_credentials"
+    assert request["scope"] == BOT_FRAMEWORK_SCOPE
+
+    clock.now += 3600 - 300 - 1  # just before the renewal margin
+    assert asyncio.run(provider.token()) == tokens[0]
+    assert len(stubs.token_requests) == before + 1
+    clock.now += 2  # inside the margin: a new token
+    assert asyncio.run(provider.token()) != tokens[0]
+    assert len(stubs.token_requests) == before + 2
+
+
+def test_a_refused_token_request_is_not_cached(stubs):
+    provider = TokenProvider(APP_ID, "verkeerd-geheim", TENANT_ID, stubs.url)
+    before = len(stubs.token_requests)
+    for _ in range(2):
+        with pytest.raises(Exception):
+            asyncio.run(provider.token())
+    assert len(stubs.token_requests) == before + 2
+
+
+# --- Replies to the Bot Connector ---
+
+
+def test_a_reply_goes_to_the_users_activity_with_the_bots_token(stubs):
+    conversation = "19:abc@thread.tacv2;messageid=1700000000001"
+    incoming = channel_message(stubs, "<at>Meldcode</at> hoi", conversation)
+    connector = Connector(TokenProvider(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url))
+    sent = len(stubs.activities)
+    assert asyncio.run(connector.reply(Reference.of(incoming), {"type": "message", "text": "Hallo"}))
+    posted = stubs.activities[sent]
+    version, conversations, conversation_id, activities, activity_id = posted["path"].strip("/").split("/")
+    assert (version, conversations, activities) == ("v3", "conversations", "activities")
+    assert unquote(conversation_id) == conversation and activity_id == incoming["id"]
+    assert posted["authorization"].startswith("Bearer stub-token-")
+    body = posted["body"]
+    assert body["replyToId"] == incoming["id"]
+    assert body["from"] == incoming["recipient"]
+    assert body["recipient"] == {"id": incoming["from"]["id"]}  # no display name
+    assert "Jan Jansen" not in json.dumps(body)
+
+
+def test_a_401_from_the_connector_fetches_one_fresh_token_and_tries_once_more(stubs):
+    connector = Connector(TokenProvider(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url))
+    incoming = channel_message(stubs, "hoi", "19:def@thread.tacv2")
+    tokens, sent = len(stubs.token_requests), len(stubs.activities)
+    stubs.connector_status = 401
+    try:
+        assert not asyncio.run(connector.reply(Reference.of(incoming), {"type": "message", "text": "x"}))
+    finally:
+        stubs.connector_status = 200
+    assert len(stubs.activities) == sent + 2
+    assert len(stubs.token_requests) == tokens + 2
+
+
+# --- Text in ---
+
+
+@pytest.mark.parametrize("text, entities, expected", [
+    ("<at>Meldcode</at> de ouders weigeren hulp", None, "de ouders weigeren hulp"),
+    ("<at>Meldcode Bot</at>&nbsp;de ouders weigeren hulp",
+     [{"type": "mention", "text": "<at>Meldcode Bot</at>"}], "de ouders weigeren hulp"),
+    ("ouders weigeren <AT>Meldcode</AT> hulp", None, "ouders weigeren hulp"),
+    ("<at>Meldcode</at> vader &amp; moeder weigeren &quot;hulp&quot;", None,
+     'vader & moeder weigeren "hulp"'),
+    ("<at>Jan Jansen</at> zegt: ouders weigeren hulp", None, "zegt: ouders weigeren hulp"),
+    ("<at id=\"0\">Meldcode</at> regel een\nregel twee", None, "regel een\nregel twee"),
+    ("&lt;at&gt; is geen vermelding", None, "<at> is geen vermelding"),
+    ("<at>Meldcode</at>", None, ""),
+])
+def test_mentions_are_stripped_and_entities_decoded(text, entities, expected):
+    assert strip_mentions(text, entities) == expected
+
+
+def test_a_button_click_becomes_its_payload(stubs):
+    click = channel_message(stubs, "", "19:x@thread.tacv2", value={"payload": "/vraag_verantwoordelijkheid"})
+    assert incoming_text(click) == "/vraag_verantwoordelijkheid"
+    assert incoming_text(channel_message(stubs, "<at>Meldcode</at> hoi", "c")) == "hoi"
+
+
+def test_the_sender_is_pseudonymous(stubs):
+    in_channel = channel_message(stubs, "hoi", "19:kanaal@thread.tacv2;messageid=1")
+    assert sender_id(in_channel) == "19:kanaal@thread.tacv2;messageid=1"
+    personal = channel_message(stubs, "hoi", "a:1xyz",
+                               conversation={"id": "a:1xyz", "conversationType": "personal"})
+    assert sender_id(personal) == personal["from"]["aadObjectId"]
+
+
+def test_other_tenants_are_ignored(stubs):
+    channel = TeamsInput(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url, stubs.metadata_url)
+    ours = channel_message(stubs, "hoi", "c")
+    theirs = channel_message(stubs, "hoi", "c", channelData={"tenant": {"id": "99999999-0000-0000-0000-000000000000"}})
+    assert not channel.from_other_tenant(ours) and channel.from_other_tenant(theirs)
+
+
+# --- Replies out ---
+
+
+def runs(node):
+    """Every TextRun text of a card, in order."""
+    if isinstance(node, dict):
+        found = [node["text"]] if node.get("type") == "TextRun" else []
+        return found + [t for value in node.values() for t in runs(value)]
+    if isinstance(node, list):
+        return [t for item in node for t in runs(item)]
+    return []
+
+
+def types(node):
+    if isinstance(node, dict):
+        return {node.get("type")} | {t for value in node.values() for t in types(value)}
+    if isinstance(node, list):
+        return {t for item in node for t in types(item)}
+    return set()
+
+
+def test_an_answer_with_steps_becomes_an_adaptive_card_with_numbered_steps_and_sources():
+    protocol = load_protocol()
+    answer = render_answer(protocol, "zorgen_na_doorverwijzing")
+    activity = reply_activity({"text": answer.text, "custom": answer.payload})
+    (attachment,) = activity["attachments"]
+    assert attachment["contentType"] == CARD_CONTENT_TYPE
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard" and float(card["version"]) <= 1.4
+    assert card["fallbackText"] == answer.text
+    texts = runs(card)
+    lines = answer.text.splitlines()
+    assert texts[0] == lines[0] and activity["summary"] == lines[0][:100]
+    expected = []
+    for number, step in enumerate(answer.payload["stappen"], 1):
+        expected += [f"{number}.", step["tekst"], f"Bron: {step['bron']}"]
+    assert texts[1:-1] == expected
+    assert texts[-1] == protocol.afsluiting
+    assert "TextBlock" not in types(card)  # TextRuns: no Markdown in protocol or user text
+
+
+def test_buttons_become_message_back_actions():
+    message = {"text": "Wilt u nog iets weten?",
+               "buttons": [{"title": "Mijn verantwoordelijkheid", "payload": "/vraag_verantwoordelijkheid"}]}
+    card = reply_activity(message)["attachments"][0]["content"]
+    (action,) = card["actions"]
+    assert action["type"] == "Action.Submit" and action["title"] == "Mijn verantwoordelijkheid"
+    assert action["data"]["payload"] == "/vraag_verantwoordelijkheid"
+    assert action["data"]["msteams"] == {"type": "messageBack",
+                                         "displayText": "Mijn verantwoordelijkheid"}
+    assert runs(card) == ["Wilt u nog iets weten?"]
+
+
+def test_plain_text_is_sent_as_plain_text_so_markup_stays_text():
+    text = "Zie **dit** <b>en</b> [link](https://voorbeeld.nl)\nTweede regel"
+    assert reply_activity({"text": text}) == {"type": "message", "text": text, "textFormat": "plain"}
+    card = reply_activity({"text": text, "buttons": [{"title": "a", "payload": "/b"}]})
+    assert runs(card) == ["Zie **dit** <b>en</b> [link](https://voorbeeld.nl)", "Tweede regel"]
+
+
+def test_an_empty_message_sends_nothing():
+    assert reply_activity({"text": ""}) is None
+
+
+# --- Settings ---
+
+
+def test_missing_or_odd_settings_name_the_variable():
+    with pytest.raises(TeamsConfigError, match="TEAMS_TENANT_ID"):
+        TeamsInput.from_credentials({"app_id": APP_ID, "app_password": "x", "tenant_id": ""})
+    with pytest.raises(TeamsConfigError, match="TEAMS_TENANT_ID"):
+        TeamsInput.from_credentials({"app_id": APP_ID, "app_password": "x", "tenant_id": "a/../b"})
+    channel = TeamsInput.from_credentials({"app_id": APP_ID, "app_password": "x", "tenant_id": TENANT_ID,
+                                           "login_url": "", "openid_metadata_url": ""})
+    assert channel.connector.tokens.url == \
+        f"https://login.microsoftonline.com/{TENANT_ID}/oauth2/v2.0/token"
+    assert "login.botframework.com" in channel.validator.metadata_url
+
+
+TEAMS_VARIABLES = ["TEAMS_APP_ID", "TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID", "TEAMS_LOGIN_URL",
+                   "TEAMS_OPENID_METADATA_URL"]
+
+
+def test_credentials_yml_switches_teams_on_with_its_three_variables(monkeypatch):
+    sections = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    for name in TEAMS_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    key = "bot.channels.teams.TeamsInput"
+    assert key not in select(sections)
+    monkeypatch.setenv("TEAMS_APP_ID", APP_ID)
+    with pytest.raises(ChannelConfigError) as error:
+        select(sections)
+    assert "TEAMS_APP_PASSWORD" in str(error.value) and "TEAMS_TENANT_ID" in str(error.value)
+    assert "TEAMS_LOGIN_URL" not in str(error.value)
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", "x")
+    monkeypatch.setenv("TEAMS_TENANT_ID", TENANT_ID)
+    assert key in select(sections)
+
+
+def test_env_example_lists_every_teams_variable():
+    example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
+    for name in TEAMS_VARIABLES:
+        assert f"\n{name}=" in example
