@@ -8,19 +8,27 @@ valid token are refused and never reach the NLU or the tracker store.
 
 import json
 import sqlite3
+import time
 import urllib.error
 import urllib.request
 import uuid
 
 import pytest
+import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from tests.servers import running_assistant
+from tests.servers import PROJECT_ROOT, running_assistant
 from tests.teams_stubs import TeamsStubs, channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
+
+
+def domain_text(response):
+    """A fixed response of domain.yml."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][response][0]["text"]
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +129,6 @@ def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
 @pytest.mark.parametrize("case", ["no token", "not bearer", "bad signature", "wrong audience",
                                   "expired", "other serviceUrl"])
 def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant, stubs, case):
-    import time
-
     now = int(time.time())
     thread = new_thread()
     message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
@@ -138,3 +144,12 @@ def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant,
     # Refused before any processing starts: nothing in the tracker store, no reply.
     assert tracker_rows(assistant, thread) == []
     assert replies_in(stubs.activities, thread) == []
+
+
+def test_the_commands_of_the_app_manifest_are_understood(assistant):
+    manifest = json.loads((PROJECT_ROOT / "deploy" / "teams" / "manifest.json").read_text(encoding="utf-8"))
+    not_understood = [domain_text("utter_default"), domain_text("utter_out_of_scope")]
+    for command in manifest["bots"][0]["commandLists"][0]["commands"]:
+        reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])
+        said = "\n".join(m.get("text", "") for m in reply)
+        assert said and not any(text in said for text in not_understood), command["title"]

@@ -332,3 +332,48 @@ def test_env_example_lists_every_teams_variable():
     example = (PROJECT_ROOT / ".env.example").read_text(encoding="utf-8")
     for name in TEAMS_VARIABLES:
         assert f"\n{name}=" in example
+
+
+# --- The Teams app package ---
+
+
+def png_size(data: bytes):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_app_package_holds_the_filled_manifest_and_both_icons(tmp_path):
+    import zipfile
+
+    from bot.channels.teams.package import build
+
+    values = {"TEAMS_APP_ID": APP_ID, "ORGANISATIE": 'Gemeente "Voorbeeld"',
+              "WEBSITE_URL": "https://www.voorbeeld.nl", "PRIVACY_URL": "https://www.voorbeeld.nl/privacy",
+              "VOORWAARDEN_URL": "https://www.voorbeeld.nl/voorwaarden"}
+    with zipfile.ZipFile(build(values, tmp_path / "app.zip")) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        raw = archive.read("manifest.json").decode("utf-8")
+        manifest = json.loads(raw)
+        assert png_size(archive.read("color.png")) == (192, 192)
+        assert png_size(archive.read("outline.png")) == (32, 32)
+    assert "{{" not in raw
+    assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
+    assert manifest["developer"]["name"] == 'Gemeente "Voorbeeld"'
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
+    assert len(manifest["description"]["full"]) <= 4000
+    for command in manifest["bots"][0]["commandLists"][0]["commands"]:
+        assert len(command["title"]) <= 32 and len(command["description"]) <= 128
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"TEAMS_APP_ID": ""}, "TEAMS_APP_ID"),
+    ({"WEBSITE_URL": "http://onveilig.nl"}, "--website"),
+    ({"ORGANISATIE": " "}, "--organisatie"),
+])
+def test_the_app_package_names_a_wrong_setting(tmp_path, change, problem):
+    from bot.channels.teams.package import build
+
+    values = {"TEAMS_APP_ID": APP_ID, "ORGANISATIE": "Org", "WEBSITE_URL": "https://a.nl",
+              "PRIVACY_URL": "https://a.nl", "VOORWAARDEN_URL": "https://a.nl", **change}
+    with pytest.raises(ValueError, match=problem):
+        build(values, tmp_path / "app.zip")
