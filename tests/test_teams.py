@@ -334,6 +334,149 @@ def test_env_example_lists_every_teams_variable():
         assert f"\n{name}=" in example
 
 
+# --- The webhook, in a real Sanic server with a stand-in for Rasa ---
+
+
+class Webhook:
+    """TeamsInput's blueprint on one loopback Sanic server (Sanic 21.12 allows one
+    app per process) in a thread; `received` are the messages that reached
+    "Rasa" (the NLU), `answer` is what "Rasa" does with them."""
+
+    def __init__(self, stubs):
+        import threading
+
+        self.stubs = stubs
+        self.received = []
+        self.answer = None
+        self.channel = TeamsInput(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url, stubs.metadata_url)
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.url = ""
+
+    async def on_new_message(self, message):
+        self.received.append(message)
+        await self.answer(message)
+
+    async def _start(self):
+        import socket
+
+        from sanic import Sanic
+
+        app = Sanic("teams_webhook_test")
+        app.blueprint(self.channel.blueprint(self.on_new_message), url_prefix="/webhooks/teams")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.server = await app.create_server(host="127.0.0.1", port=port,
+                                              return_asyncio_server=True, access_log=False)
+        await self.server.startup()
+        self.url = f"http://127.0.0.1:{port}/webhooks/teams/webhook"
+
+    async def _stop(self):
+        self.server.close()
+        await self.server.wait_closed()
+
+    def __enter__(self):
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(timeout=30)
+        return self
+
+    def __exit__(self, *exc):
+        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(timeout=30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+    def run(self, requests, answer=None):
+        """Posts (activity, authorization) pairs, waits for the background turns;
+        the HTTP statuses."""
+        import urllib.error
+        import urllib.request
+
+        async def say_antwoord(message):
+            await message.output_channel.send_response(message.sender_id, {"text": "antwoord"})
+
+        self.received, self.answer = [], answer or say_antwoord
+        statuses = []
+        for body, authorization in requests:
+            headers = {"Authorization": authorization} if authorization else {}
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            request = urllib.request.Request(self.url, data=data, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=30) as reply:
+                    statuses.append(reply.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+
+        async def turns_done():
+            await asyncio.gather(*list(self.channel._tasks))
+
+        asyncio.run_coroutine_threadsafe(turns_done(), self.loop).result(timeout=60)
+        return statuses
+
+    def replies(self, conversation):
+        return [a["body"] for a in self.stubs.activities if a["body"]["conversation"]["id"] == conversation]
+
+
+@pytest.fixture(scope="module")
+def webhook(stubs):
+    import os
+
+    # No action server to ask in these tests (bot.channels.guard skips the check).
+    saved = os.environ.pop("ACTION_SERVER_URL", None)
+    try:
+        with Webhook(stubs) as running:
+            yield running
+    finally:
+        if saved is not None:
+            os.environ["ACTION_SERVER_URL"] = saved
+
+
+def test_a_signed_channel_message_reaches_rasa_without_mention_and_name(stubs, webhook):
+    thread = "19:w1@thread.tacv2;messageid=1"
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    assert webhook.run([(message, f"Bearer {stubs.sign()}")]) == [200]
+    (received,) = webhook.received
+    assert received.text == "de ouders weigeren hulp"
+    assert received.sender_id == thread and received.input_channel == "teams"
+    assert "Jan Jansen" not in json.dumps(received.metadata or {})
+    (reply,) = webhook.replies(thread)
+    assert reply["text"] == "antwoord" and reply["replyToId"] == message["id"]
+
+
+def test_refused_and_ignored_requests_do_not_reach_rasa(stubs, webhook):
+    thread = "19:w2@thread.tacv2"
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    other_tenant = channel_message(stubs, "hoi", thread,
+                                   channelData={"tenant": {"id": "99999999-0000-0000-0000-000000000000"}})
+    update = {**channel_message(stubs, "", thread), "type": "conversationUpdate"}
+    good = f"Bearer {stubs.sign()}"
+    statuses = webhook.run([
+        (message, None),
+        (message, f"Bearer {stubs.sign(key=new_key())}"),
+        (message, f"Bearer {stubs.sign(aud='een-andere-bot')}"),
+        (b"{niet json", good),
+        (update, good),
+        (other_tenant, good),
+    ])
+    assert statuses == [401, 403, 403, 400, 200, 200]
+    assert webhook.received == [] and webhook.replies(thread) == []
+
+
+def test_an_empty_message_and_a_failing_turn_get_the_dutch_safe_messages(stubs, webhook):
+    texts = load_protocol().kanaal
+
+    async def broken(message):
+        raise RuntimeError("kapot")
+
+    empty, failing = "19:w3@thread.tacv2", "19:w4@thread.tacv2"
+    webhook.run([(channel_message(stubs, "<at>Meldcode</at>&nbsp;", empty), f"Bearer {stubs.sign()}"),
+                 (channel_message(stubs, "<at>Meldcode</at> hulp", failing), f"Bearer {stubs.sign()}")],
+                answer=broken)
+    assert [r["text"] for r in webhook.replies(empty)] == [texts["leeg"]]
+    assert [r["text"] for r in webhook.replies(failing)] == [texts["geen_antwoord"]]
+    assert [m.text for m in webhook.received] == ["hulp"]
+
+
 # --- The Teams app package ---
 
 
