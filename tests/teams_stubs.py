@@ -118,7 +118,7 @@ class TeamsStubs:
         """A Bot Connector token; claims override the valid defaults (None drops one)."""
         now = int(time.time())
         body = {"iss": BOT_FRAMEWORK_ISSUER, "aud": APP_ID, "nbf": now - 10, "iat": now - 10,
-                "exp": now + 3600, "serviceUrl": self.url}
+                "exp": now + 3600, "serviceurl": self.url}
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         return jwt.encode(body, key or self.key, algorithm="RS256", headers={"kid": kid})

@@ -138,7 +138,7 @@ def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant,
         "bad signature": f"Bearer {stubs.sign(key=new_key())}",
         "wrong audience": f"Bearer {stubs.sign(aud='een-andere-bot')}",
         "expired": f"Bearer {stubs.sign(exp=now - 3600, iat=now - 7200, nbf=now - 7200)}",
-        "other serviceUrl": f"Bearer {stubs.sign(serviceUrl='https://aanvaller.example')}",
+        "other serviceUrl": f"Bearer {stubs.sign(serviceurl='https://aanvaller.example')}",
     }[case]
     assert post(assistant, message, authorization) in (401, 403)
     # Refused before any processing starts: nothing in the tracker store, no reply.

@@ -55,7 +55,11 @@ def validate(stubs, authorization, service_url=None, channel_id="msteams", valid
 
 def test_a_token_signed_by_the_bot_framework_key_is_accepted(stubs):
     claims = validate(stubs, f"Bearer {stubs.sign()}")
-    assert claims["aud"] == APP_ID and claims["serviceUrl"] == stubs.url
+    assert claims["aud"] == APP_ID and claims["serviceurl"] == stubs.url
+
+
+def test_the_service_url_claim_may_also_be_spelled_as_in_the_rest_documentation(stubs):
+    assert validate(stubs, f"Bearer {stubs.sign(serviceurl=None, serviceUrl=stubs.url)}")
 
 
 def test_the_signing_keys_are_fetched_once_and_cached(stubs):
@@ -87,10 +91,10 @@ def forged_tokens(stubs):
         "expired": stubs.sign(exp=now - 600, iat=now - 4000, nbf=now - 4000),
         "not yet valid": stubs.sign(nbf=now + 3600),
         "no expiry": stubs.sign(exp=None),
-        "other serviceUrl": stubs.sign(serviceUrl="https://aanvaller.example"),
-        "no serviceUrl": stubs.sign(serviceUrl=None),
+        "other serviceUrl": stubs.sign(serviceurl="https://aanvaller.example"),
+        "no serviceUrl": stubs.sign(serviceurl=None),
         "alg none": jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID,
-                                "exp": now + 600, "serviceUrl": stubs.url},
+                                "exp": now + 600, "serviceurl": stubs.url},
                                None, algorithm="none", headers={"kid": KEY_ID}),
     }
 

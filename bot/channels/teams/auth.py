@@ -7,7 +7,7 @@
 - `JwtValidator`: checks the token that the Bot Connector sends with every
   activity: RS256 signature with a key from the Bot Framework OpenID metadata,
   issuer, audience (our app id), validity, the key's channel endorsement and
-  the `serviceUrl` claim. Single-tenant bots receive the same tokens: the
+  the `serviceurl` claim. Single-tenant bots receive the same tokens: the
   Bot Connector always signs with the botframework.com keys.
 
 Reference: learn.microsoft.com, "Authentication with the Bot Connector API".
@@ -41,6 +41,11 @@ KEYS_TTL_SECONDS = 24 * 3600.0
 # An unknown key id triggers a refresh, but not more often than this, so that
 # forged tokens with random key ids cannot make us hammer the key endpoint.
 KEYS_MIN_REFRESH_SECONDS = 300.0
+# Microsoft signs with RS256; its SDKs accept these three.
+ALGORITHMS = ["RS256", "RS384", "RS512"]
+# The claim with the Bot Connector's address. Microsoft's SDKs read "serviceurl";
+# the REST documentation writes "serviceUrl".
+SERVICE_URL_CLAIMS = ("serviceurl", "serviceUrl")
 # A tenant is a GUID or a domain name; it goes into a URL.
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$")
 
@@ -159,7 +164,8 @@ class JwtValidator:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as error:
             raise TeamsAuthError("token onleesbaar", status=401) from error
-        if header.get("alg") != "RS256":
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
             raise TeamsAuthError("verkeerd algoritme")
         key = await self._key(str(header.get("kid", "")))
         endorsements = key.get("endorsements")
@@ -168,8 +174,8 @@ class JwtValidator:
         try:
             claims = jwt.decode(
                 token,
-                jwt.PyJWK(key, algorithm="RS256").key,
-                algorithms=["RS256"],
+                jwt.PyJWK(key, algorithm=algorithm).key,
+                algorithms=[algorithm],
                 audience=self.app_id,
                 issuer=self.issuer,
                 leeway=LEEWAY_SECONDS,
@@ -177,8 +183,10 @@ class JwtValidator:
             )
         except jwt.PyJWTError as error:
             raise TeamsAuthError(f"token ongeldig ({type(error).__name__})") from error
-        if not isinstance(service_url, str) or \
-                str(claims.get("serviceUrl", "")).rstrip("/") != service_url.rstrip("/"):
+        claimed = next((claims[c] for c in SERVICE_URL_CLAIMS if claims.get(c)), "")
+        # The activity body is not signed: only the claim proves where replies may go.
+        if not isinstance(service_url, str) or not isinstance(claimed, str) or not claimed \
+                or claimed.rstrip("/") != service_url.rstrip("/"):
             raise TeamsAuthError("serviceUrl klopt niet met het token")
         return claims
 
