@@ -38,7 +38,8 @@ class Channel:
 # Channels not listed here (REST) are always on.
 CHANNELS = (
     Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
-    Channel("Microsoft Teams", "bot.channels.teams.TeamsInput"),
+    Channel("Microsoft Teams", "bot.channels.teams.TeamsInput",
+            optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL")),
     Channel("Slack", "slack", optional=("SLACK_CHANNEL",)),
 )
 
