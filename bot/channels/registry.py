@@ -39,7 +39,7 @@ class Channel:
 CHANNELS = (
     Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
     Channel("Microsoft Teams", "bot.channels.teams.TeamsInput"),
-    Channel("Slack", "slack", optional=("SLACK_CHANNEL",)),
+    Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
 )
 
 
