@@ -1,7 +1,8 @@
 """A stub of the Slack Web API on loopback, for tests of the Slack channel.
 
-It records every call (method, Authorization header, body) and answers as
-Slack does: `{"ok": true, ...}`. Point SLACK_API_URL at `stub.url`.
+It records every call (method, Authorization header, body; a posted message
+also gets the `ts` Slack would give it) and answers as Slack does:
+`{"ok": true, ...}`. Point SLACK_API_URL at `stub.url`.
 """
 
 import json
@@ -16,6 +17,7 @@ WAIT_SECONDS = 90
 class SlackStub:
     def __init__(self) -> None:
         self.calls: List[Dict] = []
+        self._count = 0
         self._changed = threading.Condition()
         stub = self
 
@@ -27,13 +29,15 @@ class SlackStub:
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
                 method = self.path.rsplit("/", 1)[-1]
-                stub._record({"method": method, "auth": self.headers.get("Authorization"),
-                              "body": body})
                 answer = {"ok": True}
                 if method == "chat.postMessage":
-                    answer.update(channel=body.get("channel"), ts=f"1800000000.{len(stub.calls):06d}")
+                    # Slack's answer names the message's ts; kept with the call for clicks.
+                    body["ts"] = stub.next_ts()
+                    answer.update(channel=body.get("channel"), ts=body["ts"])
                 elif method == "auth.test":
                     answer.update(user_id="U0BOT", team_id="T0TEST", bot_id="B0BOT")
+                stub._record({"method": method, "auth": self.headers.get("Authorization"),
+                              "body": body})
                 data = json.dumps(answer).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -47,6 +51,11 @@ class SlackStub:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/api/"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def next_ts(self) -> str:
+        with self._changed:
+            self._count += 1
+            return f"1800000000.{self._count:06d}"
 
     def _record(self, call: Dict) -> None:
         with self._changed:

@@ -61,10 +61,15 @@ class Slack:
                           "user": user, "text": text, "ts": ts}}
         return ts, self.post(json.dumps(body).encode(), **options)
 
-    def click(self, value: str, thread_ts: str, user="U0E2E", channel="D0E2E"):
-        payload = {"type": "block_actions", "user": {"id": user}, "channel": {"id": channel},
-                   "message": {"ts": "1800000000.999999", "thread_ts": thread_ts},
-                   "actions": [{"type": "button", "action_id": "knop_2", "value": value}]}
+    def click(self, message: dict, value: str, user="U0E2E"):
+        """A click on the button with `value` in `message` (a postMessage the stub got)."""
+        (button,) = [e for b in message["blocks"] if b["type"] == "actions"
+                     for e in b["elements"] if e["value"] == value]
+        payload = {"type": "block_actions", "user": {"id": user},
+                   "channel": {"id": message["channel"]},
+                   "message": {"ts": message["ts"], "thread_ts": message["thread_ts"],
+                               "blocks": message["blocks"]},
+                   "actions": [{**button, "type": "button"}]}
         return self.post(urlencode({"payload": json.dumps(payload)}).encode(),
                          "application/x-www-form-urlencoded")
 
@@ -96,10 +101,12 @@ def test_a_signed_message_gets_the_steps_with_their_source_in_its_thread(slack):
     # The follow-up buttons come in the same thread; a click is answered there too.
     buttons = slack.stub.wait_for_post(
         lambda body: body.get("thread_ts") == ts and "actions" in json.dumps(body.get("blocks")))
-    values = [e["value"] for b in buttons["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert "/vraag_veilig_thuis" in values
-    assert slack.click("/vraag_veilig_thuis", ts)[0] == 200
+    assert slack.click(buttons, "/vraag_veilig_thuis")[0] == 200
     assert slack.reply_with_step(ts, "veilig_thuis.bereikbaarheid") is not None
+    # The clicked message now shows the choice instead of the buttons.
+    (update,) = [c["body"] for c in slack.stub.calls if c["method"] == "chat.update"]
+    assert update["ts"] == buttons["ts"] and "U koos: *Veilig Thuis" in json.dumps(update["blocks"])
+    assert "actions" not in json.dumps(update["blocks"])
 
 
 def test_a_retry_of_slack_is_not_answered_twice(slack):

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
 from bot.channels import slack as slack_channel
+from bot.channels.slack_blocks import buttons_message
 from bot.channels.slack import (
     DEFAULT_API_URL, RecentEvents, SlackInput, SlackOutput, api_url, signature_problem,
 )
@@ -87,12 +88,17 @@ def event_body(text=USER_TEXT, event_type="message", channel_id="D0DM", ts="1700
 class FakeClient:
     def __init__(self):
         self.calls = []
+        self.updates = []
         self.error = None
 
     async def chat_postMessage(self, **kwargs):  # noqa: N802 - slack_sdk's name
         if self.error:
             raise self.error
         self.calls.append(kwargs)
+        return {"ok": True}
+
+    async def chat_update(self, **kwargs):
+        self.updates.append(kwargs)
         return {"ok": True}
 
 
@@ -220,12 +226,18 @@ def test_events_that_are_not_questions_are_acknowledged_and_ignored(client, even
     assert reply.status == 200 and assistant.messages == [] and client.calls == []
 
 
+BUTTONS = [{"title": "Opnieuw beginnen", "payload": "/opnieuw_beginnen"},
+           {"title": "Veilig Thuis bellen: 0800-2000", "payload": "/vraag_veilig_thuis"}]
+
+
 def button_click(value="/vraag_veilig_thuis"):
     payload = {
         "type": "block_actions", "user": {"id": "U0USER", "username": "niet.bewaren"},
         "channel": {"id": "D0DM"}, "container": {"type": "message", "message_ts": "1700000001.000300"},
-        "message": {"ts": "1700000001.000300", "thread_ts": "1700000000.000100"},
-        "actions": [{"type": "button", "action_id": "knop_2", "value": value}],
+        "message": {"ts": "1700000001.000300", "thread_ts": "1700000000.000100",
+                    "blocks": buttons_message("Wilt u nog iets weten?", BUTTONS)["blocks"]},
+        "actions": [{"type": "button", "action_id": "knop_1", "value": value,
+                     "text": {"type": "plain_text", "text": "Veilig Thuis bellen: 0800-2000"}}],
     }
     return urlencode({"payload": json.dumps(payload)}).encode()
 
@@ -237,6 +249,11 @@ def test_a_button_click_is_sent_on_as_its_payload_in_the_same_thread(client):
     assert message.text == "/vraag_veilig_thuis" and message.sender_id == "U0USER"
     assert "niet.bewaren" not in json.dumps(message.metadata)  # no profile names
     assert client.calls[0]["thread_ts"] == "1700000000.000100"
+    # The buttons make way for the choice, so the thread shows what was clicked.
+    (update,) = client.updates
+    assert (update["channel"], update["ts"]) == ("D0DM", "1700000001.000300")
+    assert [b["type"] for b in update["blocks"]] == ["section", "context"]
+    assert update["blocks"][-1]["elements"][0]["text"] == "U koos: *Veilig Thuis bellen: 0800-2000*"
 
 
 def test_an_empty_message_gets_the_dutch_answer_of_the_guard(client):

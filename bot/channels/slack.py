@@ -125,6 +125,15 @@ def action_metadata(payload: Dict[str, Any]) -> Dict[str, Any]:
             "users": [user] if user else []}
 
 
+def _choice(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """The clicked button's title and the message it sits in, if Slack sent them."""
+    message = payload.get("message") or {}
+    title = ((payload["actions"][0].get("text") or {}).get("text") or "").strip()
+    if not (title and message.get("ts") and isinstance(message.get("blocks"), list)):
+        return None
+    return {"ts": message["ts"], "blocks": message["blocks"], "choice": title}
+
+
 class SlackOutput(SlackBot):
     """Rasa's SlackBot, posting Block Kit messages to SLACK_API_URL."""
 
@@ -145,6 +154,17 @@ class SlackOutput(SlackBot):
             await self.client.chat_postMessage(channel=channel, **kwargs)
         except SlackApiError as error:
             logger.error("Slack weigert het bericht: %s (zie docs/slack.md, Problemen oplossen).",
+                         (error.response or {}).get("error", "onbekende fout"))
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+            logger.error("Slack Web API niet bereikbaar: %s.", type(error).__name__)
+
+    async def show_choice(self, channel: Text, ts: Text, blocks: list, choice: Text) -> None:
+        """Replaces the buttons of the bot's message `ts` by the choice made."""
+        try:
+            await self.client.chat_update(channel=channel, ts=ts,
+                                          **slack_blocks.chosen_message(blocks, choice))
+        except SlackApiError as error:
+            logger.error("Slack weigert de wijziging: %s.",
                          (error.response or {}).get("error", "onbekende fout"))
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             logger.error("Slack Web API niet bereikbaar: %s.", type(error).__name__)
@@ -256,22 +276,27 @@ class SlackInput(RasaSlackInput):
         value = self._get_interactive_response(payload["actions"][0])
         if value is None:  # a link button: nothing for the assistant
             return response.text("")
-        self._start_turn(value, user, action_metadata(payload), on_new_message)
+        self._start_turn(value, user, action_metadata(payload), on_new_message,
+                         choice=_choice(payload))
         return response.text("")
 
     def _start_turn(self, text: str, user: str, metadata: Dict[str, Any],
-                    on_new_message: Callable) -> None:
+                    on_new_message: Callable, choice: Optional[Dict[str, Any]] = None) -> None:
         thread_id = metadata.get("thread_id") if self.use_threads else None
         output = self.get_output_channel(metadata.get("out_channel"), thread_id)
         sender_id = self._get_conversation_id(user, metadata.get("out_channel"),
                                               metadata.get("thread_id"))
-        task = asyncio.create_task(self._turn(text, sender_id, output, on_new_message, metadata))
+        task = asyncio.create_task(self._turn(text, sender_id, output, on_new_message, metadata,
+                                              choice))
         self._background_tasks.add(task)  # a reference, so the task is not collected
         task.add_done_callback(self._background_tasks.discard)
 
     async def _turn(self, text: str, sender_id: str, output: OutputChannel,
-                    on_new_message: Callable, metadata: Dict[str, Any]) -> None:
+                    on_new_message: Callable, metadata: Dict[str, Any],
+                    choice: Optional[Dict[str, Any]] = None) -> None:
         try:
+            if choice and isinstance(output, SlackOutput):
+                await output.show_choice(metadata.get("out_channel"), **choice)
             await handle_message(text, sender_id, output, on_new_message, self.name(), metadata)
         except Exception as error:  # noqa: BLE001 - a background task has no caller to tell
             logger.error("Slack-bericht niet verwerkt: %s.", type(error).__name__)

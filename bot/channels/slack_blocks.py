@@ -122,6 +122,17 @@ def buttons_message(text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
             "blocks": blocks[:MAX_BLOCKS]}
 
 
+def chosen_message(blocks: List[Dict[str, Any]], choice: str) -> Dict[str, Any]:
+    """A message with buttons after a click: the buttons make way for the
+    choice, so the thread shows what was chosen and nobody clicks twice."""
+    kept = [b for b in blocks if isinstance(b, dict) and b.get("type") != "actions"]
+    kept.append(context("U koos: *" + mrkdwn(choice, 200) + "*"))
+    text = " ".join(b["text"]["text"] for b in kept if b.get("type") == "section"
+                    and isinstance(b.get("text"), dict) and "text" in b["text"])
+    return {"text": (text + "\n" if text else "") + "U koos: " + mrkdwn(choice, 200),
+            "blocks": kept[:MAX_BLOCKS]}
+
+
 def text_message(text: str) -> Dict[str, Any]:
     return {"text": mrkdwn(text.strip(), TEXT_MAX_CHARS)}
 
