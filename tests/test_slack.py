@@ -306,3 +306,12 @@ def test_the_api_url_comes_from_the_settings():
 def test_the_signing_secret_is_mandatory():
     with pytest.raises(InvalidConfigException):
         SlackInput.from_credentials({"slack_token": "xoxb-test", "slack_signing_secret": ""})
+
+
+def test_a_mention_in_a_channel_is_answered_in_the_thread_it_was_written_in(client):
+    body = event_body(f"<@U0BOT> {USER_TEXT}", event_type="app_mention", channel_id="C0OTHER",
+                      ts="1700000005.000100", thread_ts="1700000004.000100")
+    del body["event"]["channel_type"]  # app_mention events carry none
+    reply, assistant = run(channel(), signed(json.dumps(body).encode()))
+    assert reply.status == 200 and assistant.messages[0].text == USER_TEXT
+    assert {(c["channel"], c["thread_ts"]) for c in client.calls} == {("C0OTHER", "1700000004.000100")}
