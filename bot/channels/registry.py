@@ -40,7 +40,7 @@ CHANNELS = (
     Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
     Channel("Microsoft Teams", "bot.channels.teams.TeamsInput",
             optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL")),
-    Channel("Slack", "slack", optional=("SLACK_CHANNEL",)),
+    Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
 )
 
 
