@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -95,6 +96,10 @@ class Assistant:
         self.actions = self._start(["actions", "--port", str(self.action_port)], self.action_log)
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.action_log)
 
+    def start(self) -> None:
+        self.start_actions()
+        self.start_rasa()
+
     def start_rasa(self) -> None:
         self.rasa_starts += 1
         self.rasa = self._start(
@@ -127,3 +132,26 @@ def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
         yield assistant
     finally:
         assistant.stop_all()
+
+
+@contextmanager
+def running_assistants(log_dir: Path, count: int, extra_env: Optional[Dict[str, str]] = None,
+                       rasa_args: Optional[List[str]] = None) -> Iterator[List[Assistant]]:
+    """`count` assistants, each with its own action server, started in parallel.
+
+    With a shared tracker store and lock store in `extra_env` (tests/services.py)
+    they serve the same conversations, as replicas do in production.
+    """
+    assistants = []
+    for number in range(count):
+        folder = log_dir / f"assistent-{number + 1}"
+        folder.mkdir(parents=True, exist_ok=True)
+        assistants.append(Assistant(folder, extra_env, rasa_args))
+    try:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            for started in [pool.submit(assistant.start) for assistant in assistants]:
+                started.result()
+        yield assistants
+    finally:
+        for assistant in assistants:
+            assistant.stop_all()
