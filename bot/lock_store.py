@@ -11,11 +11,78 @@ password in a YAML file.
 import logging
 from typing import Any, Optional
 
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import (LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore,
+                                  RedisLockStore)
 
 from bot import settings
 
 logger = logging.getLogger(__name__)
+
+# A change of a lock takes a few milliseconds; the mutex expires by itself
+# when a server dies while holding it.
+MUTEX_SECONDS = 5
+MUTEX_WAIT_SECONDS = 10
+MUTEX_POLL_SECONDS = 0.01
+
+
+class SerialisedRedisLockStore(RedisLockStore):
+    """Rasa's RedisLockStore with every change of a lock made one at a time.
+
+    Rasa reads a conversation's lock, changes it and writes it back in three
+    steps. Two servers doing that at the same moment overwrite each other's
+    ticket, so both answer the same conversation at once or one fails
+    (RasaHQ/rasa#9213; Rasa Open Source 3.6 has no fix). Here every change
+    holds a short per-conversation mutex in the same Redis.
+    """
+
+    def _mutex(self, conversation_id: str):
+        # Not under the lock keys: no conversation id can produce this key.
+        namespace = self.key_prefix[: -len("lock:")] + "lockmutex:"
+        return self.red.lock(namespace + conversation_id, timeout=MUTEX_SECONDS,
+                             sleep=MUTEX_POLL_SECONDS, blocking_timeout=MUTEX_WAIT_SECONDS)
+
+    def _changing(self, conversation_id: str):
+        mutex = self._mutex(conversation_id)
+        if not mutex.acquire():
+            raise LockError(f"Lock of conversation '{conversation_id}' stays busy.")
+        return mutex
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        mutex = self._changing(conversation_id)
+        try:
+            return super().issue_ticket(conversation_id, lock_lifetime)
+        finally:
+            mutex.release()
+
+    def update_lock(self, conversation_id: str) -> None:
+        mutex = self._changing(conversation_id)
+        try:
+            super().update_lock(conversation_id)
+        finally:
+            mutex.release()
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        mutex = self._changing(conversation_id)
+        try:
+            super().finish_serving(conversation_id, ticket_number)
+        finally:
+            mutex.release()
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        """Removes the ticket, and the lock when nobody waits, in one step:
+        otherwise a ticket issued in between would be deleted with the lock."""
+        mutex = self._changing(conversation_id)
+        try:
+            lock = self.get_lock(conversation_id)
+            if lock is None:
+                return
+            lock.remove_ticket_for(ticket_number)
+            if lock.is_someone_waiting():
+                self.save_lock(lock)
+            else:
+                self.delete_lock(conversation_id)
+        finally:
+            mutex.release()
 
 
 def create_lock_store() -> LockStore:
@@ -23,7 +90,7 @@ def create_lock_store() -> LockStore:
         connection = settings.redis_lock_store()
         logger.info("Lock store: Redis op %s:%s (database %s).",
                     connection["host"], connection["port"], connection["db"])
-        return RedisLockStore(**connection)
+        return SerialisedRedisLockStore(**connection)
     return InMemoryLockStore()
 
 

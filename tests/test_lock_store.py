@@ -5,7 +5,7 @@ from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import read_endpoint_config
 
 from bot import settings
-from bot.lock_store import EnvLockStore
+from bot.lock_store import EnvLockStore, SerialisedRedisLockStore
 from tests.conftest import PROJECT_ROOT
 
 LOCK_VARIABLES = ("LOCK_STORE_TYPE", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
@@ -40,7 +40,7 @@ def test_redis_with_every_setting_from_the_environment(monkeypatch):
     monkeypatch.setenv("REDIS_USE_SSL", "true")
     monkeypatch.setenv("LOCK_STORE_KEY_PREFIX", "meldcode")
     store = LockStore.create(_endpoint())  # Redis connects lazily: no server needed
-    assert isinstance(store, RedisLockStore)
+    assert isinstance(store, SerialisedRedisLockStore) and isinstance(store, RedisLockStore)
     connection = store.red.connection_pool.connection_kwargs
     assert (connection["host"], connection["port"], connection["db"]) == ("redis.intern", 6380, 3)
     assert connection["password"] == "geheim"

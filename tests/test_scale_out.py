@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from tests.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
 from tests.services import postgres_server, redis_server
-from tests.test_e2e_rest import is_question, step_ids, texts
+from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
 pytestmark = pytest.mark.integration
 
@@ -114,6 +114,25 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
     assert slots["situatie"] == "verhuizing"
     events = stored_events(cluster["env"], sender)
     assert [event["event"] for event in trackers[0]["events"]] == [event["event"] for event in events]
+
+
+def test_an_exercise_round_alternating_between_servers_and_action_servers(cluster):
+    """The exercise state lives in slots, not in an action server's memory."""
+    from bot.oefening import load_exercises
+
+    exercises = load_exercises()
+    a, b = cluster["servers"]
+    sender = f"oefenen-{uuid.uuid4().hex}"
+    first = case_payload(a.say(sender, "ik wil oefenen"))
+    case = exercises.cases[first["casus_id"]]
+    right_option = next(o["nummer"] for o in first["opties"] if o["keuze"] == case.situatie)
+    right = b.say(sender, str(right_option))
+    assert texts(right).startswith(exercises.texts["goed"])
+    assert step_ids(right) == list(case.stappen)
+    second = case_payload(right)
+    assert second["casus_id"] != case.id
+    stopped = a.say(sender, "stop oefenen")
+    assert exercises.texts["gestopt"] in texts(stopped)
 
 
 def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
