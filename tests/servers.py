@@ -137,17 +137,20 @@ def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
 
 @contextmanager
 def running_assistants(log_dir: Path, count: int, extra_env: Optional[Dict[str, str]] = None,
-                       rasa_args: Optional[List[str]] = None) -> Iterator[List[Assistant]]:
+                       rasa_args: Optional[List[str]] = None,
+                       env_each: Optional[List[Dict[str, str]]] = None) -> Iterator[List[Assistant]]:
     """`count` assistants, each with its own action server, started in parallel.
 
     With a shared tracker store and lock store in `extra_env` (tests/services.py)
     they serve the same conversations, as replicas do in production.
+    `env_each[i]` adds settings for assistant i only.
     """
     assistants = []
     for number in range(count):
         folder = log_dir / f"assistent-{number + 1}"
         folder.mkdir(parents=True, exist_ok=True)
-        assistants.append(Assistant(folder, extra_env, rasa_args))
+        own_env = (env_each or [{}] * count)[number]
+        assistants.append(Assistant(folder, {**(extra_env or {}), **own_env}, rasa_args))
     try:
         with ThreadPoolExecutor(max_workers=count) as pool:
             for started in [pool.submit(assistant.start) for assistant in assistants]:

@@ -1,5 +1,6 @@
 """Scale-out on real services: two Rasa servers (each with its own action
-server) share PostgreSQL as tracker store and Redis as lock store.
+server) share PostgreSQL as tracker store and Redis as lock store. Server B
+runs two Sanic workers, which the Redis lock store allows.
 
 One conversation alternates between both servers; the answers must be right,
 and the stored conversation must hold every turn in order with its slots.
@@ -12,6 +13,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Dict, List
 
 import pytest
@@ -29,6 +31,7 @@ MELDING_STEPS = ["melding.blijven_volgen", "melding.opnieuw_contact"]
 MOVE_STEPS = ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
 CONCURRENT_MESSAGES = 6
 LOCK_WAIT_SECONDS = 30
+B_WORKERS = 2
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,8 @@ def cluster(tmp_path_factory):
         env = {**database, **redis_env, "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
                # Waiting for the lock counts towards the reply time.
                "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS)}
-        with running_assistants(base, 2, env, ["--enable-api", "--auth-token", API_TOKEN]) as pair:
+        with running_assistants(base, 2, env, ["--enable-api", "--auth-token", API_TOKEN],
+                                env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}]) as pair:
             yield {"servers": pair, "env": env}
 
 
@@ -76,6 +80,26 @@ def turns(events: List[Dict]) -> List[Dict]:
 def server_tracker(server, sender: str) -> Dict:
     return http_json(f"{server.url}/conversations/{sender}/tracker"
                      f"?include_events=ALL&token={API_TOKEN}")
+
+
+def forked_workers(pid: int) -> List[int]:
+    """Child processes that run the same command line (Sanic's workers)."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    workers = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            parent = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            if int(parent.split()[1]) == pid and (status.parent / "cmdline").read_bytes() == own:
+                workers.append(int(status.parent.name))
+        except (OSError, StopIteration):
+            continue  # a process that ended meanwhile
+    return workers
+
+
+def test_server_b_runs_several_sanic_workers_and_a_one(cluster):
+    a, b = cluster["servers"]
+    assert len(forked_workers(b.rasa.pid)) == B_WORKERS
+    assert forked_workers(a.rasa.pid) == []  # one worker: Sanic serves in the main process
 
 
 def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster):
