@@ -113,12 +113,11 @@ def limit_sanic_workers() -> None:
     if workers == 1 or (workers > 1 and redis):
         return
     if workers < 1:
-        reason = "dit is geen geheel getal van 1 of meer"
+        reason = "Dit moet een heel getal van 1 of meer zijn."
     else:
-        reason = ("meerdere workers kunnen alleen samen gesprekken bedienen met een gedeelde "
-                  "lock store (LOCK_STORE_TYPE=redis); met in_memory zou een gesprek tegelijk "
-                  "in twee workers kunnen lopen en berichten kwijtraken")
-    print(f"LET OP: SANIC_WORKERS={wanted} wordt 1, want {reason}.", file=sys.stderr)
+        reason = ("Meerdere workers werken alleen met LOCK_STORE_TYPE=redis. Met in_memory kan "
+                  "één gesprek in twee workers tegelijk lopen, en dan raken berichten kwijt.")
+    print(f"LET OP: SANIC_WORKERS={wanted} wordt 1. {reason}", file=sys.stderr)
     os.environ["SANIC_WORKERS"] = "1"
 
 

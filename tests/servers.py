@@ -32,8 +32,9 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = REQUEST
         return json.loads(response.read().decode("utf-8"))
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+def wait_until_up(url: str, process: subprocess.Popen, log: Path,
+                  timeout: float = START_TIMEOUT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server stopte (code {process.returncode}):\n{log.read_text()[-3000:]}")
@@ -42,7 +43,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
                 return
         except (urllib.error.URLError, OSError):
             time.sleep(1)
-    raise TimeoutError(f"{url} kwam niet op binnen {START_TIMEOUT_SECONDS}s:\n{log.read_text()[-3000:]}")
+    raise TimeoutError(f"{url} kwam niet op binnen {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def stop(process: Optional[subprocess.Popen]) -> None:
@@ -79,6 +80,7 @@ class Assistant:
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self.rasa_starts = 0
+        self.start_timeout = START_TIMEOUT_SECONDS
 
     def _start(self, args: List[str], log: Path) -> subprocess.Popen:
         handle = log.open("a")
@@ -109,7 +111,7 @@ class Assistant:
              "--interface", "127.0.0.1", *self.rasa_args],
             self.rasa_log,
         )
-        wait_until_up(f"{self.url}/", self.rasa, self.rasa_log)
+        wait_until_up(f"{self.url}/", self.rasa, self.rasa_log, self.start_timeout)
 
     def restart_rasa(self) -> None:
         stop(self.rasa)
@@ -150,7 +152,10 @@ def running_assistants(log_dir: Path, count: int, extra_env: Optional[Dict[str, 
         folder = log_dir / f"assistent-{number + 1}"
         folder.mkdir(parents=True, exist_ok=True)
         own_env = (env_each or [{}] * count)[number]
-        assistants.append(Assistant(folder, {**(extra_env or {}), **own_env}, rasa_args))
+        assistant = Assistant(folder, {**(extra_env or {}), **own_env}, rasa_args)
+        # They load their models at the same time on the same cores.
+        assistant.start_timeout = START_TIMEOUT_SECONDS * count
+        assistants.append(assistant)
     try:
         with ThreadPoolExecutor(max_workers=count) as pool:
             for started in [pool.submit(assistant.start) for assistant in assistants]:

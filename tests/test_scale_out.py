@@ -19,6 +19,7 @@ from typing import Dict, List
 import pytest
 import sqlalchemy as sa
 
+from bot.lock_store import SerialisedRedisLockStore
 from tests.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
 from tests.services import postgres_server, redis_server
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
@@ -178,18 +179,20 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
 
 
 def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
-    from rasa.core.lock_store import RedisLockStore
-
     a, b = cluster["servers"]
     sender = f"slot-{uuid.uuid4().hex}"
     env = cluster["env"]
-    locks = RedisLockStore(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]),
-                           db=int(env["REDIS_DB"]), password=env["REDIS_PASSWORD"],
-                           key_prefix=env["LOCK_STORE_KEY_PREFIX"])
+    # Changes its ticket under the same mutex as the servers.
+    locks = SerialisedRedisLockStore(
+        host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
+        password=env["REDIS_PASSWORD"], key_prefix=env["LOCK_STORE_KEY_PREFIX"])
     ours = locks.issue_ticket(sender, lock_lifetime=LOCK_WAIT_SECONDS)
     replies = {}
-    threads = [threading.Thread(target=lambda s=server, n=name: replies.__setitem__(
-        n, s.say(sender, "de ouders weigeren hulp"))) for name, server in (("a", a), ("b", b))]
+
+    def ask(name, server):
+        replies[name] = server.say(sender, "de ouders weigeren hulp")
+
+    threads = [threading.Thread(target=ask, args=pair) for pair in (("a", a), ("b", b))]
     for thread in threads:
         thread.start()
     try:
