@@ -9,7 +9,8 @@ password in a YAML file.
 """
 
 import logging
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from rasa.core.lock_store import (LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore,
                                   RedisLockStore)
@@ -41,38 +42,32 @@ class SerialisedRedisLockStore(RedisLockStore):
         return self.red.lock(namespace + conversation_id, timeout=MUTEX_SECONDS,
                              sleep=MUTEX_POLL_SECONDS, blocking_timeout=MUTEX_WAIT_SECONDS)
 
-    def _changing(self, conversation_id: str):
+    @contextmanager
+    def _changing(self, conversation_id: str) -> Iterator[None]:
         mutex = self._mutex(conversation_id)
         if not mutex.acquire():
             raise LockError(f"Lock of conversation '{conversation_id}' stays busy.")
-        return mutex
+        try:
+            yield
+        finally:
+            mutex.release()
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
-        mutex = self._changing(conversation_id)
-        try:
+        with self._changing(conversation_id):
             return super().issue_ticket(conversation_id, lock_lifetime)
-        finally:
-            mutex.release()
 
     def update_lock(self, conversation_id: str) -> None:
-        mutex = self._changing(conversation_id)
-        try:
+        with self._changing(conversation_id):
             super().update_lock(conversation_id)
-        finally:
-            mutex.release()
 
     def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
-        mutex = self._changing(conversation_id)
-        try:
+        with self._changing(conversation_id):
             super().finish_serving(conversation_id, ticket_number)
-        finally:
-            mutex.release()
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         """Removes the ticket, and the lock when nobody waits, in one step:
         otherwise a ticket issued in between would be deleted with the lock."""
-        mutex = self._changing(conversation_id)
-        try:
+        with self._changing(conversation_id):
             lock = self.get_lock(conversation_id)
             if lock is None:
                 return
@@ -81,8 +76,6 @@ class SerialisedRedisLockStore(RedisLockStore):
                 self.save_lock(lock)
             else:
                 self.delete_lock(conversation_id)
-        finally:
-            mutex.release()
 
 
 def create_lock_store() -> LockStore:
@@ -96,7 +89,7 @@ def create_lock_store() -> LockStore:
 
 class EnvLockStore(LockStore):
     """Rasa creates a custom lock store as `Class(endpoint_config=...)`; this
-    class hands back Rasa's own store that .env asks for."""
+    class hands back the store that .env asks for."""
 
     def __new__(cls, endpoint_config: Optional[Any] = None, **kwargs: Any) -> LockStore:
         return create_lock_store()
