@@ -1,31 +1,57 @@
 #!/usr/bin/env bash
-# Installs Debian packages that tests need (chromium, redis-server, ...) when
-# they are missing. Usage: scripts/ensure-debian-packages.sh PACKAGE...
-# Runs apt-get update only once per run of this script, and only when needed.
+# Installs Debian/Ubuntu packages when they are missing: ensure-debian-packages.sh PKG...
+# Used by tests on fresh CI machines: postgresql and redis-server (scale-out),
+# chromium and chromium-driver (web widget).
+# `apt-get update` runs only when apt does not know a package yet.
 set -euo pipefail
+
+if [ "$#" -eq 0 ]; then
+    echo "Gebruik / usage: $0 PAKKET..." >&2
+    exit 64
+fi
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
 
 missing=()
 for package in "$@"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
+    if installed "$package"; then
+        echo ">> $package is al geïnstalleerd / already installed"
+    else
+        missing+=("$package")
+    fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "FOUT: apt-get ontbreekt; installeer zelf / apt-get missing, please install: ${missing[*]}" >&2
+    exit 69
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
-  sudo=()
-elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-  sudo=(sudo -n)
+    as_root=()
+elif command -v sudo >/dev/null 2>&1; then
+    as_root=(sudo)
 else
-  echo "FOUT: deze pakketten ontbreken en ik mag ze niet installeren (geen root of sudo): ${missing[*]}" >&2
-  echo "Installeer ze als beheerder: apt-get install -y ${missing[*]}" >&2
-  exit 3
+    echo "FOUT: root of sudo nodig om te installeren / root or sudo needed to install: ${missing[*]}" >&2
+    exit 77
 fi
 
-echo ">> Debian-pakketten installeren: ${missing[*]} (eenmalig, ongeveer een minuut) ..."
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo ">> Geïnstalleerd: ${missing[*]}"
+for package in "${missing[@]}"; do
+    if ! apt-cache show "$package" >/dev/null 2>&1; then
+        echo ">> Pakketlijsten bijwerken / apt-get update (${package} nog onbekend) ..."
+        "${as_root[@]}" apt-get update -qq
+        break
+    fi
+done
+
+echo ">> Installeren / installing: ${missing[*]} ..."
+if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
+    # Old package lists point to files the mirror no longer has: refresh, retry once.
+    echo ">> Pakketlijsten bijwerken en opnieuw proberen / apt-get update, retrying ..."
+    "${as_root[@]}" apt-get update -qq
+    "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+echo ">> Geïnstalleerd / installed: ${missing[*]}"
