@@ -271,6 +271,19 @@ def situations_in_the_widget(widget, driver, url):
     assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
 
 
+def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    case = widget.say("ik wil oefenen")[-1]
+    options = [b.text for b in case.find_elements(By.CSS_SELECTOR, ".mcw-choice")]
+    assert options[0].startswith("1. ") and len(options) >= 3
+    assert not any(line.startswith("1. ") for line in
+                   case.find_element(By.CSS_SELECTOR, ".mcw-text").text.split("\n"))
+    widget.click(options[0])
+    assert widget.cards()  # right or wrong, the correct steps come as a checklist
+    widget.say("stop oefenen")
+
+
 def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
     widget = Widget(driver)
     widget.open_fresh(demo_url(assistant))

@@ -120,7 +120,13 @@
         }
         items.push(card);
       } else if (typeof m.text === "string" || Array.isArray(m.buttons)) {
-        items.push({ who: "bot", kind: "text", text: textOf(m.text), buttons: cleanButtons(m.buttons) });
+        var buttons = cleanButtons(m.buttons);
+        var titles = buttons.map(function (b) { return b.title; });
+        // Options written out for channels without buttons ("1. ...") are shown once, as buttons.
+        var text = textOf(m.text).split("\n").filter(function (line) {
+          return titles.indexOf(line) < 0;
+        }).join("\n");
+        items.push({ who: "bot", kind: "text", text: text, buttons: buttons });
       }
       // Other payloads (images, exercise data) carry their content in a text too.
     });
@@ -375,6 +381,7 @@
     var container = script.getAttribute("data-container");
     var host = container ? document.getElementById(container) : null;
     var root = el("div", "mcw" + (host ? " mcw-inline" : ""));
+    root.lang = "nl"; // Dutch voice in screen readers, also on an English page
 
     if (!host) {
       ui.launcher = el("button", "mcw-launcher", T.open_knop);
