@@ -305,6 +305,17 @@ def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
     assert_checklist(widget.cards()[-1], ["verhuizing.contact_nieuwe_woonplaats",
                                           "verhuizing.overdracht_checken"], plaats="Zwolle")
 
+    # An hour without use (a tab left open on a shared PC): not shown again.
+    driver.execute_script(
+        "var k = Object.keys(sessionStorage)[0], s = JSON.parse(sessionStorage.getItem(k));"
+        "s.saved = Date.now() - 61 * 60 * 1000; sessionStorage.setItem(k, JSON.stringify(s));")
+    driver.refresh()
+    widget.wait(lambda: widget.messages(), 30)
+    assert widget.only_welcome()
+    assert widget.stored()["sender"] != sender
+    widget.say("de ouders weigeren hulp")
+    sender = widget.stored()["sender"]
+
     driver.find_element(By.CSS_SELECTOR, ".mcw-new").click()
     assert widget.only_welcome()
     assert widget.stored()["sender"] != sender

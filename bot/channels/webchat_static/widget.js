@@ -27,6 +27,8 @@
   var MAX_ITEMS = 200;
   var REQUEST_TIMEOUT_MS = 30000; // the server answers within REPLY_TIMEOUT_SECONDS
   var HEALTH_INTERVAL_MS = 5000;
+  // A tab left open on a shared PC: an hour after the last message, start afresh.
+  var MAX_IDLE_MS = 60 * 60 * 1000;
 
   var state = loadState();
   var busy = false;
@@ -47,17 +49,19 @@
   function loadState() {
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.items)) {
+      var fresh = saved && typeof saved.saved === "number" && Date.now() - saved.saved < MAX_IDLE_MS;
+      if (fresh && typeof saved.sender === "string" && Array.isArray(saved.items)) {
         return saved;
       }
     } catch (error) {
       // Storage off or damaged: start a fresh conversation.
     }
-    return { sender: newSender(), items: [], open: null };
+    return { sender: newSender(), items: [], open: null, saved: 0 };
   }
 
   function saveState() {
     state.items = state.items.slice(-MAX_ITEMS);
+    state.saved = Date.now();
     try {
       window.sessionStorage.setItem(STORE_KEY, JSON.stringify(state));
     } catch (error) {
@@ -367,7 +371,7 @@
     if (busy) {
       return; // the reply would land in the new conversation
     }
-    state = { sender: newSender(), items: [], open: true };
+    state = { sender: newSender(), items: [], open: true, saved: 0 };
     pending = null;
     hideAlert();
     saveState();
