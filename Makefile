@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell serve actions check-content \
-	test test-unit validate test-model test-stories purge clean
+	test test-unit validate test-model test-stories purge clean teams-app
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -87,6 +87,9 @@ test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
 
 purge: install ## Verwijder gesprekken ouder dan RETENTION_DAYS (standaard 30) dagen
 	$(BOT) purge
+
+teams-app: install ## Teams-app (zip) maken: make teams-app ORGANISATIE="..." WEBSITE=https://...
+	$(PY) -m bot.channels.teams.package --organisatie "$(ORGANISATIE)" --website "$(WEBSITE)"
 
 clean: ## Verwijder model, resultaten en .venv
 	rm -rf models results $(VENV) .pytest_cache

@@ -11,7 +11,7 @@ SECTIONS = {
     "bot.channels.teams.TeamsInput": {
         "app_id": "${TEAMS_APP_ID}", "app_password": "${TEAMS_APP_PASSWORD}",
         "tenant_id": "${TEAMS_TENANT_ID}"},
-    "slack": {"slack_token": "${SLACK_BOT_TOKEN}", "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
+    "bot.channels.slack.SlackInput": {"slack_token": "${SLACK_BOT_TOKEN}", "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
               "slack_channel": "${SLACK_CHANNEL}", "use_threads": True},
 }
 VARIABLES = ["WEBCHAT_ENABLED", "WEBCHAT_TITLE", "TEAMS_APP_ID", "TEAMS_APP_PASSWORD",
@@ -31,7 +31,8 @@ def test_without_settings_only_rest_is_on():
 def test_a_complete_channel_is_on(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "geheim")
-    assert list(select(SECTIONS)) == ["bot.channels.rest.SafeRestInput", "slack"]
+    assert list(select(SECTIONS)) == ["bot.channels.rest.SafeRestInput",
+                                     "bot.channels.slack.SlackInput"]
 
 
 def test_a_switch_turns_a_channel_on(monkeypatch):
@@ -76,8 +77,8 @@ def test_the_active_file_keeps_placeholders_unquoted_and_holds_no_secret(tmp_pat
     from rasa.shared.utils.io import read_config_file
 
     expanded = read_config_file(str(path))
-    assert expanded["slack"]["slack_token"] == "xoxb-geheim-123"
-    assert expanded["slack"]["slack_channel"] == ""
+    assert expanded["bot.channels.slack.SlackInput"]["slack_token"] == "xoxb-geheim-123"
+    assert expanded["bot.channels.slack.SlackInput"]["slack_channel"] == ""
     assert expanded["bot.channels.rest.SafeRestInput"] is None
 
 

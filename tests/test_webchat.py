@@ -4,14 +4,14 @@ Fast: a real Sanic server with only the widget's blueprint, no model.
 The widget itself is tested in a real browser: tests/test_webchat_browser.py.
 """
 
-import asyncio
+import http.client
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-import aiohttp
 import pytest
 import yaml
-from sanic import Sanic
 
 from bot.channels import webchat
 from bot.settings import DEFAULTS
@@ -19,10 +19,9 @@ from bot.channels.registry import ChannelConfigError, select
 from bot.channels.webchat import (FILES, TEXT_KEYS, WebchatInput, WebchatTextError, load_texts,
                                   static_file)
 from tests.conftest import PROJECT_ROOT, yaml_variant
-from tests.servers import free_port
+from tests.servers import free_port, stop, wait_until_up
 
 WIDGET_KEY = "bot.channels.webchat.WebchatInput"
-TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 def test_every_widget_text_is_present_and_dutch_texts_reach_the_script():
@@ -80,30 +79,31 @@ def test_the_widget_is_on_by_default():
 
 # ---- over HTTP -------------------------------------------------------------
 
-async def _fetch_all(paths):
-    """Starts a Sanic app with the widget blueprint and GETs each raw path."""
-    app = Sanic(f"webchat_test_{free_port()}")
-    app.blueprint(WebchatInput().blueprint(on_new_message=None), url_prefix="/webhooks/webchat")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True,
-                                     access_log=False)
-    await server.startup()
-    results = {}
+# Its own process: Sanic 21 rewrites its methods once per process (TouchUp), so a
+# second app in the same test run (tests/test_teams.py starts one) would fail.
+SERVER = """
+import sys
+from sanic import Sanic
+from bot.channels.webchat import WebchatInput
+app = Sanic("webchat_files_test")
+app.blueprint(WebchatInput().blueprint(on_new_message=None), url_prefix="/webhooks/webchat")
+app.run(host="127.0.0.1", port=int(sys.argv[1]), access_log=False)
+"""
+
+
+def get_raw(port, path):
+    """GET with the path exactly as written (no clean-up of ../ or %2f)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
-            for path in paths:
-                # encoded=True: the path goes out exactly as written (no ../ clean-up)
-                url = aiohttp.client.URL(f"http://127.0.0.1:{port}{path}", encoded=True)
-                async with session.get(url, allow_redirects=False) as reply:
-                    results[path] = (reply.status, dict(reply.headers), await reply.read())
+        connection.request("GET", path)
+        reply = connection.getresponse()
+        return reply.status, reply.headers, reply.read()  # headers: case-insensitive
     finally:
-        server.close()
-        await server.wait_closed()
-    return results
+        connection.close()
 
 
 @pytest.fixture(scope="module")
-def served():
+def served(tmp_path_factory):
     paths = ["/webhooks/webchat/", "/webhooks/webchat", "/webhooks/webchat/index.html",
              "/webhooks/webchat/widget.js",
              "/webhooks/webchat/widget.css", "/webhooks/webchat/demo.css",
@@ -111,7 +111,16 @@ def served():
              "/webhooks/webchat/%2e%2e/%2e%2e/credentials.yml",
              "/webhooks/webchat/../../credentials.yml",
              "/webhooks/webchat/webchat_static%2fwidget.js"]
-    return asyncio.run(_fetch_all(paths))
+    port = free_port()
+    log = tmp_path_factory.mktemp("webchat-files") / "server.log"
+    with log.open("w") as handle:
+        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=PROJECT_ROOT,
+                                  stdout=handle, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/webhooks/webchat/widget.css", server, log)
+        return {path: get_raw(port, path) for path in paths}
+    finally:
+        stop(server)
 
 
 @pytest.mark.parametrize("name", [name for name in FILES if name])

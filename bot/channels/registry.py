@@ -38,8 +38,9 @@ class Channel:
 # Channels not listed here (REST) are always on.
 CHANNELS = (
     Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
-    Channel("Microsoft Teams", "bot.channels.teams.TeamsInput"),
-    Channel("Slack", "slack", optional=("SLACK_CHANNEL",)),
+    Channel("Microsoft Teams", "bot.channels.teams.TeamsInput",
+            optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL")),
+    Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
 )
 
 

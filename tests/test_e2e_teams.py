@@ -1,0 +1,155 @@
+"""End to end over Teams: the real assistant with the Teams channel switched on by
+TEAMS_* settings that point at local stubs of Microsoft's services.
+
+A signed channel message with a mention goes in; the stubbed Bot Connector
+receives the reply card with the steps and their sources. Requests without a
+valid token are refused and never reach the NLU or the tracker store.
+"""
+
+import json
+import sqlite3
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+import yaml
+
+from bot.content import load_protocol
+from bot.render import render_answer
+from tests.servers import PROJECT_ROOT, running_assistant
+from tests.teams_stubs import TeamsStubs, channel_message, new_key
+from tests.test_teams import runs
+
+pytestmark = pytest.mark.integration
+
+
+def domain_text(response):
+    """A fixed response of domain.yml."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return domain["responses"][response][0]["text"]
+
+
+@pytest.fixture(scope="module")
+def stubs():
+    with TeamsStubs() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def assistant(stubs, tmp_path_factory):
+    with running_assistant(tmp_path_factory.mktemp("teams-e2e"), extra_env=stubs.env()) as running:
+        yield running
+
+
+def post(assistant, activity, authorization=None):
+    """The HTTP status of the webhook's answer."""
+    headers = {"Content-Type": "application/json"}
+    if authorization:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(f"{assistant.url}/webhooks/teams/webhook",
+                                     data=json.dumps(activity).encode("utf-8"), headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def new_thread():
+    return f"19:{uuid.uuid4().hex}@thread.tacv2;messageid=1700000000000"
+
+
+def replies_in(activities, conversation):
+    return [a["body"] for a in activities if a["body"]["conversation"]["id"] == conversation]
+
+
+def cards(bodies):
+    return [att["content"] for body in bodies for att in body.get("attachments", [])]
+
+
+def tracker_rows(assistant, sender):
+    with sqlite3.connect(assistant.tracker_db) as db:
+        return db.execute("SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+
+
+def with_steps(activities, conversation):
+    """True once the steps card and the follow-up buttons have arrived."""
+    found = cards(replies_in(activities, conversation))
+    return any(c.get("actions") for c in found) and any("ColumnSet" in json.dumps(c) for c in found)
+
+
+def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assistant, stubs):
+    thread = new_thread()
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 200
+
+    replies = replies_in(stubs.wait_for(lambda a: with_steps(a, thread)), thread)
+    assert all(r["replyToId"] == message["id"] for r in replies)
+    assert all(r["recipient"] == {"id": message["from"]["id"]} for r in replies)
+    (steps_card,) = [c for c in cards(replies) if "ColumnSet" in json.dumps(c)]
+    expected = render_answer(load_protocol(), "hulp_geweigerd")
+    (step,) = expected.payload["stappen"]
+    assert step["id"] == "weigering.direct_melden"
+    texts = runs(steps_card)
+    assert step["tekst"] in texts and f"Bron: {step['bron']}" in texts
+    assert steps_card["fallbackText"] == expected.text
+    buttons = [a for c in cards(replies) for a in c.get("actions", [])]
+    assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
+
+    # The NLU got the text without the mention; the display name was not stored.
+    user_texts = [json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread)
+                  if kind == "user"]
+    assert user_texts == ["de ouders weigeren hulp"]
+    assert "Jan Jansen" not in assistant.tracker_db.read_bytes().decode("latin-1")
+    assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_a_button_click_is_answered_like_its_payload(assistant, stubs):
+    thread = new_thread()
+    click = channel_message(stubs, "", thread, value={"payload": "/vraag_verantwoordelijkheid"})
+    assert post(assistant, click, f"Bearer {stubs.sign()}") == 200
+    replies = replies_in(stubs.wait_for(lambda a: with_steps(a, thread)), thread)
+    step_texts = [runs(c) for c in cards(replies) if "ColumnSet" in json.dumps(c)][0]
+    expected = render_answer(load_protocol(), "verantwoordelijkheid")
+    assert [s["tekst"] for s in expected.payload["stappen"]] == \
+        [t for t in step_texts if t in {s["tekst"] for s in expected.payload["stappen"]}]
+
+
+def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
+    thread = new_thread()
+    assert post(assistant, channel_message(stubs, "<at>Meldcode</at>&nbsp;", thread),
+                f"Bearer {stubs.sign()}") == 200
+    (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
+    assert reply["text"] == load_protocol().kanaal["leeg"] and reply["textFormat"] == "plain"
+    assert tracker_rows(assistant, thread) == []
+
+
+@pytest.mark.parametrize("case", ["no token", "not bearer", "bad signature", "wrong audience",
+                                  "expired", "other serviceUrl"])
+def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant, stubs, case):
+    now = int(time.time())
+    thread = new_thread()
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    authorization = {
+        "no token": None,
+        "not bearer": f"Basic {stubs.sign()}",
+        "bad signature": f"Bearer {stubs.sign(key=new_key())}",
+        "wrong audience": f"Bearer {stubs.sign(aud='een-andere-bot')}",
+        "expired": f"Bearer {stubs.sign(exp=now - 3600, iat=now - 7200, nbf=now - 7200)}",
+        "other serviceUrl": f"Bearer {stubs.sign(serviceurl='https://aanvaller.example')}",
+    }[case]
+    assert post(assistant, message, authorization) in (401, 403)
+    # Refused before any processing starts: nothing in the tracker store, no reply.
+    assert tracker_rows(assistant, thread) == []
+    assert replies_in(stubs.activities, thread) == []
+
+
+def test_the_commands_of_the_app_manifest_are_understood(assistant):
+    manifest = json.loads((PROJECT_ROOT / "deploy" / "teams" / "manifest.json").read_text(encoding="utf-8"))
+    not_understood = [domain_text("utter_default"), domain_text("utter_out_of_scope")]
+    for command in manifest["bots"][0]["commandLists"][0]["commands"]:
+        reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])
+        said = "\n".join(m.get("text", "") for m in reply)
+        assert said and not any(text in said for text in not_understood), command["title"]
