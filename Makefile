@@ -56,10 +56,11 @@ $(MODEL_STAMP): $(TRAINING_INPUTS) | $(INSTALLED)
 check-content: $(INSTALLED) ## Controleer het protocolbestand
 	$(BOT) check-content
 
-run: install train ## Start actieserver en chat in de terminal
-	$(BOT) chat
+run: install train ## Start actieserver en Rasa-server met de webwidget: http://localhost:5005/webhooks/webchat/
+	$(BOT) serve
 
-shell: run ## Zelfde als make run
+shell: install train ## Start actieserver en chat in de terminal
+	$(BOT) chat
 
 serve: install train ## Start actieserver en Rasa-server (REST-kanaal)
 	$(BOT) serve

@@ -25,6 +25,9 @@ DEFAULTS = {
     "SANIC_WORKERS": "1",
     # Rasa's telemetry would try to reach the internet.
     "RASA_TELEMETRY_ENABLED": "false",
+    # The web widget only serves files (messages take the REST channel): on
+    # unless .env says WEBCHAT_ENABLED=false.
+    "WEBCHAT_ENABLED": "true",
 }
 
 

@@ -1,0 +1,470 @@
+"""The web widget in a real headless browser: Debian's chromium, driven by Selenium.
+
+Starts the real action server and Rasa server (tests/servers.py), opens the demo
+page /webhooks/webchat/ and an "intranet" page on another origin, and uses the
+widget as a professional would: typing, clicking buttons, reloading, keyboard
+only, a 320 px screen, 200% zoom, the server going away and coming back.
+The screenshots in docs/ are made here.
+"""
+
+import json
+import shutil
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from bot.channels.webchat import load_texts
+from bot.content import load_protocol
+from bot.render import fill
+from tests.servers import PROJECT_ROOT, free_port, running_assistant, stop
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+DOCS = PROJECT_ROOT / "docs"
+# Generous: a reply on a busy 2-core machine; Rasa loading the model again.
+REPLY_WAIT_SECONDS = 90
+RECOVERY_WAIT_SECONDS = 60
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=nl"]
+TEXTS = load_texts()
+PROTOCOL = load_protocol()
+
+
+# ---- fixtures ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Installs Debian's chromium and chromium-driver on a fresh machine."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        subprocess.run([str(PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"),
+                        "chromium", "chromium-driver"], check=True, timeout=900)
+    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
+
+
+def intranet_page(script_url: str) -> bytes:
+    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Intranet</title>'
+            f'</head><body><h1>Intranet</h1><p>Nieuws van de organisatie.</p>'
+            f'<script src="{script_url}" defer></script></body></html>').encode("utf-8")
+
+
+class IntranetPage:
+    """A page on another origin that embeds the widget with one script tag."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.body = b""
+        page = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server's name
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(page.body)
+
+            def log_message(self, *args):  # quiet test output
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def intranets():
+    allowed, other = IntranetPage(), IntranetPage()
+    yield allowed, other
+    allowed.close()
+    other.close()
+
+
+@pytest.fixture(scope="module")
+def assistant(chromium, intranets, tmp_path_factory):
+    allowed, other = intranets
+    # Only the allowed intranet is in CORS_ORIGINS (what `make serve` passes as --cors).
+    with running_assistant(tmp_path_factory.mktemp("webchat-logs"),
+                           extra_env={"WEBCHAT_ENABLED": "true"},
+                           rasa_args=["--cors", allowed.origin]) as running:
+        script = f"{running.url}/webhooks/webchat/widget.js"
+        allowed.body = other.body = intranet_page(script)
+        yield running
+
+
+@pytest.fixture(scope="module")
+def driver(chromium, tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    browser.set_page_load_timeout(60)
+    yield browser
+    browser.quit()
+
+
+# ---- helpers -------------------------------------------------------------------
+
+class Widget:
+    def __init__(self, driver):
+        self.driver = driver
+
+    def wait(self, condition, seconds=REPLY_WAIT_SECONDS, message=""):
+        return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(
+            lambda _: condition(), message)
+
+    def open_fresh(self, url):
+        """The page with a new conversation (as in a new tab)."""
+        self.driver.get(url)
+        self.driver.execute_script("window.sessionStorage.clear();")
+        self.driver.get(url)
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, ".mcw-panel"), 30)
+
+    @property
+    def log(self):
+        return self.driver.find_element(By.CSS_SELECTOR, ".mcw-log")
+
+    @property
+    def input(self):
+        return self.driver.find_element(By.ID, "mcw-input")
+
+    def messages(self):
+        return self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-msg")
+
+    def _after(self, act):
+        before = len(self.messages())
+        act()
+        # Done when the request is over and the user message plus a reply are there.
+        self.wait(lambda: self.log.get_attribute("aria-busy") is None
+                  and len(self.messages()) >= before + 2, message="geen antwoord in de widget")
+        return self.messages()[before + 1:]
+
+    def say(self, text):
+        """Types like a user (Enter sends) and returns the new bot messages."""
+        def act():
+            self.input.click()
+            self.input.send_keys(text, Keys.ENTER)
+        return self._after(act)
+
+    def click(self, title):
+        return self._after(lambda: self.button(title).click())
+
+    def button(self, title):
+        buttons = [b for b in self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice")
+                   if b.text == title]
+        assert buttons, f"knop {title!r} niet gevonden"
+        return buttons[-1]
+
+    def only_welcome(self):
+        messages = self.messages()
+        return len(messages) == 1 and messages[0].find_element(
+            By.CSS_SELECTOR, ".mcw-text").text == TEXTS["welkom"]
+
+    def cards(self):
+        return self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-card")
+
+    def stored(self):
+        return self.driver.execute_script(
+            "var k = Object.keys(sessionStorage).filter(function (k) {"
+            " return k.indexOf('meldcode-widget:') === 0; })[0];"
+            "return k ? JSON.parse(sessionStorage.getItem(k)) : null;")
+
+    def scroll_to(self, message):
+        """Scrolls the conversation (not the page) to a message, for screenshots."""
+        self.driver.execute_script(
+            "arguments[0].parentNode.scrollTop = arguments[0].offsetTop - 8;", message)
+
+    def viewport(self, width, height, scale=1):
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+
+    def reset_viewport(self):
+        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def no_horizontal_scroll(self):
+        return self.driver.execute_script(
+            "var d = document.documentElement, p = document.querySelector('.mcw-panel');"
+            "return d.scrollWidth <= window.innerWidth && p.scrollWidth <= p.clientWidth"
+            " && p.getBoundingClientRect().right <= window.innerWidth;")
+
+
+def card_steps(card):
+    """(step id, text, source line) of each checklist item of a card."""
+    return [(item.get_attribute("data-stap"),
+             item.find_element(By.CSS_SELECTOR, "label").text,
+             item.find_element(By.CSS_SELECTOR, ".mcw-source").text)
+            for item in card.find_elements(By.CSS_SELECTOR, "li.mcw-step")]
+
+
+def assert_checklist(card, step_ids, plaats=None):
+    steps = card_steps(card)
+    assert [s[0] for s in steps] == step_ids
+    for step_id, text, source in steps:
+        step = PROTOCOL.steps[step_id]
+        with_place = plaats and step.tekst_met_plaats
+        assert text == (fill(step.tekst_met_plaats, plaats=plaats) if with_place else step.tekst)
+        assert source == f"{TEXTS['bron']}: {step.bron}"
+    assert card.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
+    assert "Bron:" not in card.find_element(By.CSS_SELECTOR, ".mcw-card-title").text
+
+
+def demo_url(assistant):
+    return f"{assistant.url}/webhooks/webchat/"
+
+
+def shot(driver, name):
+    DOCS.mkdir(exist_ok=True)
+    driver.save_screenshot(str(DOCS / name))
+
+
+# ---- tests ---------------------------------------------------------------------------
+
+def test_situations_are_rendered_as_checklists_with_their_sources(assistant, driver):
+    widget = Widget(driver)
+    widget.viewport(1280, 800)  # a laptop screen, also for the screenshot
+    try:
+        situations_in_the_widget(widget, driver, demo_url(assistant))
+    finally:
+        widget.reset_viewport()
+
+
+def situations_in_the_widget(widget, driver, url):
+    widget.open_fresh(url)
+    assert driver.find_element(By.CSS_SELECTOR, "html").get_attribute("lang") == "nl"
+    assert widget.only_welcome()
+
+    widget.say("ouders weigeren hulp")
+    assert_checklist(widget.cards()[-1], ["weigering.direct_melden"])
+    title = widget.cards()[-1].find_element(By.CSS_SELECTOR, "h3").text
+    assert title == PROTOCOL.situations["hulp_geweigerd"].titel
+    assert widget.button("Opnieuw beginnen")  # the follow-up buttons are there
+
+    question = widget.say("gezin is verhuisd naar Zwolle")
+    assert question[-1].find_element(By.CSS_SELECTOR, ".mcw-text").text == \
+        PROTOCOL.questions["gemeld_bij_vt"].tekst
+    widget.click("Ja, gemeld")
+    users = driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-user .mcw-text")
+    assert users[-1].text == "Ja, gemeld"  # the button's title, not its payload
+    card = widget.cards()[-1]
+    assert_checklist(card, ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"],
+                     plaats="Zwolle")
+    widget.scroll_to(card)
+    shot(driver, "webchat.png")
+
+    widget.say("na de melding blijf ik me zorgen maken")
+    assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
+
+
+def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    case = widget.say("ik wil oefenen")[-1]
+    options = [b.text for b in case.find_elements(By.CSS_SELECTOR, ".mcw-choice")]
+    assert options[0].startswith("1. ") and len(options) >= 3
+    assert not any(line.startswith("1. ") for line in
+                   case.find_element(By.CSS_SELECTOR, ".mcw-text").text.split("\n"))
+    widget.click(options[0])
+    assert widget.cards()  # right or wrong, the correct steps come as a checklist
+    widget.say("stop oefenen")
+
+
+def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    widget.say("de ouders weigeren hulp")
+    first_box = widget.cards()[-1].find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    first_box.click()
+    widget.say("het gezin is verhuisd naar Zwolle")
+    sender = widget.stored()["sender"]
+    shown = [m.text for m in widget.messages()]
+
+    driver.refresh()
+    widget.wait(lambda: len(widget.messages()) == len(shown), 30)
+    assert [m.text for m in widget.messages()] == shown
+    assert widget.stored()["sender"] == sender
+    assert widget.cards()[0].find_element(By.CSS_SELECTOR, "input[type=checkbox]").is_selected()
+
+    # The restored button still works, and the server still knows the place.
+    widget.click("Ja, gemeld")
+    assert_checklist(widget.cards()[-1], ["verhuizing.contact_nieuwe_woonplaats",
+                                          "verhuizing.overdracht_checken"], plaats="Zwolle")
+
+    # An hour without use (a tab left open on a shared PC): not shown again.
+    driver.execute_script(
+        "var k = Object.keys(sessionStorage)[0], s = JSON.parse(sessionStorage.getItem(k));"
+        "s.saved = Date.now() - 61 * 60 * 1000; sessionStorage.setItem(k, JSON.stringify(s));")
+    driver.refresh()
+    widget.wait(lambda: widget.messages(), 30)
+    assert widget.only_welcome()
+    assert widget.stored()["sender"] != sender
+    widget.say("de ouders weigeren hulp")
+    sender = widget.stored()["sender"]
+
+    driver.find_element(By.CSS_SELECTOR, ".mcw-new").click()
+    assert widget.only_welcome()
+    assert widget.stored()["sender"] != sender
+    assert driver.find_element(By.CSS_SELECTOR, ".mcw-status").text == TEXTS["nieuw_gesprek_gestart"]
+    driver.refresh()
+    widget.wait(lambda: widget.messages(), 30)
+    assert widget.only_welcome()
+
+
+def test_html_in_messages_stays_text(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    attack = '<img src=x onerror="window.__ingebroken = 1"><b>vet</b><script>window.__ingebroken = 2</script>'
+    widget.say(attack)
+    user = driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-user")[-1]
+    assert user.find_element(By.CSS_SELECTOR, ".mcw-text").text == attack
+    assert driver.find_elements(By.CSS_SELECTOR, ".mcw-log img, .mcw-log b, .mcw-log script") == []
+    widget.say("het gezin is verhuisd naar <img src=x onerror=alert(1)>")
+    assert driver.find_elements(By.CSS_SELECTOR, ".mcw-log img") == []
+    driver.refresh()  # the stored history is rendered as text too
+    widget.wait(lambda: len(widget.messages()) > 1, 30)
+    assert driver.find_elements(By.CSS_SELECTOR, ".mcw-log img, .mcw-log b, .mcw-log script") == []
+    assert driver.execute_script("return window.__ingebroken === undefined;")
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+
+
+def test_keyboard_only_with_labels_and_visible_focus(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    active = lambda: driver.switch_to.active_element  # noqa: E731
+    for _ in range(10):  # Tab from the top of the page to the message field
+        webdriver.ActionChains(driver).send_keys(Keys.TAB).perform()
+        if active().get_attribute("id") == "mcw-input":
+            break
+    assert active().get_attribute("id") == "mcw-input"
+    focus = driver.execute_script(
+        "var s = getComputedStyle(document.activeElement);"
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)];")
+    assert focus[0] != "none" and focus[1] >= 2
+
+    webdriver.ActionChains(driver).send_keys("ik blijf me zorgen maken over een leerling",
+                                             Keys.ENTER).perform()
+    widget.wait(lambda: widget.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice"))
+    widget.wait(lambda: widget.log.get_attribute("aria-busy") is None)
+    for _ in range(10):  # Shift+Tab back from the field to the answer buttons
+        webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        if active().text == "Gemeld bij Veilig Thuis":
+            break
+    assert active().text == "Gemeld bij Veilig Thuis"
+    before = len(widget.messages())
+    webdriver.ActionChains(driver).send_keys(Keys.ENTER).perform()
+    widget.wait(lambda: len(widget.cards()) == 1 and widget.log.get_attribute("aria-busy") is None)
+    assert_checklist(widget.cards()[0], ["melding.blijven_volgen", "melding.opnieuw_contact"])
+    assert len(widget.messages()) > before
+
+    # Escape closes the chat and gives the focus to the button that opens it.
+    widget.input.click()
+    webdriver.ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert not driver.find_element(By.ID, "mcw-panel").is_displayed()
+    assert active().text == TEXTS["open_knop"]
+    assert active().get_attribute("aria-expanded") == "false"
+    webdriver.ActionChains(driver).send_keys(Keys.ENTER).perform()
+    assert driver.find_element(By.ID, "mcw-panel").is_displayed()
+    assert active().get_attribute("id") == "mcw-input"
+
+    # Names for screen readers.
+    assert driver.find_element(By.ID, "mcw-panel").accessible_name == TEXTS["regio_label"]
+    assert widget.input.accessible_name == TEXTS["invoer_label"]
+    assert widget.log.get_attribute("role") == "log"
+    assert driver.find_element(By.CSS_SELECTOR, ".mcw-status").get_attribute("role") == "status"
+    box = widget.cards()[0].find_element(By.CSS_SELECTOR, "input[type=checkbox]")
+    assert box.accessible_name.endswith(PROTOCOL.steps["melding.blijven_volgen"].tekst)
+    assert widget.messages()[0].find_element(By.CSS_SELECTOR, ".mcw-sr").get_attribute(
+        "textContent") == f"{TEXTS['afzender_assistent']}: "
+
+
+def test_readable_at_320_px_and_at_200_percent_zoom(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    try:
+        widget.viewport(320, 640)
+        driver.refresh()
+        widget.wait(lambda: widget.input.is_displayed(), 30)
+        widget.say("na doorverwijzing naar het wijkteam blijf ik me zorgen maken")
+        assert_checklist(widget.cards()[-1], [
+            "doorverwijzing.blijven_volgen", "doorverwijzing.opnieuw_in_actie",
+            "doorverwijzing.afspraken_nagaan", "doorverwijzing.bespreken_en_aankondigen"])
+        assert widget.no_horizontal_scroll()
+        widget.scroll_to(widget.cards()[-1])
+        shot(driver, "webchat-320px.png")
+
+        # 200% zoom of a 1280 x 800 window: 640 x 400 CSS pixels.
+        widget.viewport(640, 400, scale=2)
+        driver.refresh()
+        widget.wait(lambda: widget.input.is_displayed(), 30)
+        assert widget.no_horizontal_scroll()
+        driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'});", widget.input)
+        font = driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize);",
+                                     widget.input)
+        assert font >= 16
+        widget.say("ouders weigeren hulp")
+        assert_checklist(widget.cards()[-1], ["weigering.direct_melden"])
+        assert widget.no_horizontal_scroll()
+    finally:
+        widget.reset_viewport()
+
+
+def test_an_intranet_page_embeds_it_with_one_script_tag(assistant, intranets, driver):
+    allowed, other = intranets
+    widget = Widget(driver)
+    widget.open_fresh(allowed.origin + "/")
+    launcher = driver.find_element(By.CSS_SELECTOR, ".mcw-launcher")
+    assert not driver.find_element(By.ID, "mcw-panel").is_displayed()  # closed until asked
+    launcher.click()
+    widget.say("ouders weigeren hulp")
+    assert_checklist(widget.cards()[-1], ["weigering.direct_melden"])
+
+    # An origin that is not in CORS_ORIGINS gets no answers.
+    widget.open_fresh(other.origin + "/")
+    driver.find_element(By.CSS_SELECTOR, ".mcw-launcher").click()
+    widget.input.send_keys("ouders weigeren hulp", Keys.ENTER)
+    alert = driver.find_element(By.CSS_SELECTOR, ".mcw-alert")
+    widget.wait(lambda: alert.is_displayed(), 30)
+    assert widget.cards() == []
+
+
+def test_unreachable_server_gives_a_clear_message_and_the_chat_recovers(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    widget.say("ouders weigeren hulp")
+    messages_before = [m.text for m in widget.messages()]
+
+    stop(assistant.rasa)
+    widget.input.send_keys("na de melding blijf ik me zorgen maken", Keys.ENTER)
+    alert = driver.find_element(By.CSS_SELECTOR, ".mcw-alert")
+    widget.wait(lambda: alert.is_displayed(), 30)
+    assert alert.get_attribute("role") == "alert"
+    assert TEXTS["offline"] in alert.text and "0800-2000" in alert.text
+    assert widget.input.get_attribute("value") == "na de melding blijf ik me zorgen maken"
+    assert [m.text for m in widget.messages()] == messages_before  # nothing half-sent
+    shot(driver, "webchat-offline.png")
+
+    assistant.start_rasa()
+    widget.wait(lambda: TEXTS["weer_online"] in alert.text, RECOVERY_WAIT_SECONDS,
+                "de widget merkt niet dat de server terug is")
+    replies = widget._after(lambda: driver.find_element(By.CSS_SELECTOR, ".mcw-retry").click())
+    assert not alert.is_displayed()
+    assert widget.input.get_attribute("value") == ""
+    assert any("mcw-card" in r.get_attribute("class") for r in replies)
+    assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
+    assert json.dumps(widget.stored()["items"]).count("melding.blijven_volgen") == 1
