@@ -274,6 +274,7 @@
     }
     post(message).then(function (messages) {
       pending = null;
+      stopWatching();
       hideAlert();
       toItems(messages).forEach(addItem);
       setStatus("");
@@ -308,13 +309,19 @@
     healthTimer = setInterval(function () {
       request(HEALTH_URL, { method: "GET" }).then(function (reply) {
         if (reply.ok && healthTimer) {
-          clearInterval(healthTimer);
-          healthTimer = null;
+          stopWatching();
           showAlert(T.weer_online, Boolean(pending));
           ui.alert.classList.add("mcw-alert-ok");
         }
       }).catch(function () { /* still away */ });
     }, HEALTH_INTERVAL_MS);
+  }
+
+  function stopWatching() {
+    if (healthTimer) {
+      clearInterval(healthTimer);
+      healthTimer = null;
+    }
   }
 
   function retry() {
