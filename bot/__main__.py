@@ -22,6 +22,9 @@ def run_rasa(args: List[str]) -> int:
     """Rasa's own CLI, in this process, after .env is loaded."""
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_patches
+
+    rasa_patches.install()
     sys.argv = ["rasa", *args]
     try:
         rasa_main()

@@ -1,0 +1,74 @@
+"""The servers under load: ours through tests/servers.py (the same start as the
+end-to-end tests), the reference as plain `rasa run` in its own project."""
+
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+from tests.servers import Assistant, free_port, stop, wait_until_up
+
+
+def ours(log_dir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None,
+         endpoints: Optional[Path] = None) -> Assistant:
+    # Later --model/--endpoints win over the defaults that Assistant passes.
+    args = ["--model", str(model)] + (["--endpoints", str(endpoints)] if endpoints else [])
+    return Assistant(log_dir, extra_env, rasa_args=args)
+
+
+@contextmanager
+def running_ours(log_dir: Path, model: Path, rasa_count: int = 1,
+                 extra_env: Optional[Dict[str, str]] = None,
+                 endpoints: Optional[Path] = None) -> Iterator[List[Assistant]]:
+    """One action server and `rasa_count` Rasa servers that all use it."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    first = ours(log_dir / "rasa-1", model, extra_env, endpoints)
+    first.log_dir.mkdir(exist_ok=True)
+    started = [first]
+    try:
+        first.start_actions()
+        first.start_rasa()
+        for number in range(2, rasa_count + 1):
+            extra = {**(extra_env or {}), "ACTION_SERVER_URL": first.env["ACTION_SERVER_URL"]}
+            other = ours(log_dir / f"rasa-{number}", model, extra, endpoints)
+            other.log_dir.mkdir(exist_ok=True)
+            started.append(other)
+            other.start_rasa()
+        yield started
+    finally:
+        for assistant in reversed(started):
+            assistant.stop_all()
+
+
+class ReferenceServer:
+    """`rasa run` of the `rasa init` project: no action server, trackers in memory."""
+
+    def __init__(self, project: Path, model: Path, log: Path):
+        self.project, self.model, self.log = project, model, log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        handle = self.log.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "rasa", "run", "--model", str(self.model),
+             "--port", str(self.port), "--interface", "127.0.0.1"],
+            cwd=self.project, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            stdout=handle, stderr=subprocess.STDOUT)
+        wait_until_up(f"{self.url}/", self.process, self.log)
+
+    def stop(self) -> None:
+        stop(self.process)
+
+
+@contextmanager
+def running_reference(project: Path, model: Path, log: Path) -> Iterator[ReferenceServer]:
+    server = ReferenceServer(project, model, log)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
