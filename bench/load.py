@@ -1,19 +1,52 @@
 """Closed-loop load over the REST webhook: each simulated user sends its
 conversation turn by turn, waiting for each reply (no think time), so the
 figures show what the server can do, not how fast people type.
+
+On a shared machine the background load changes from minute to minute, so the
+assistants are measured in turns: one user alternates between them conversation
+by conversation, and concurrent users run in alternating rounds.
 """
 
 import asyncio
 import time
 import uuid
+from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence
 
 import aiohttp
 
-from bench.conversations import Conversation, turns_in
+from bench.conversations import Conversation
 from bench.stats import latency_summary
 
 REQUEST_TIMEOUT_SECONDS = 30
+
+
+@dataclass
+class Target:
+    """An assistant under load: its server URL(s) and its conversations."""
+    name: str
+    urls: List[str]
+    conversations: List[Conversation]
+    bad_texts: Sequence[str] = ()
+
+
+@dataclass
+class Recorder:
+    latencies: List[float] = field(default_factory=list)
+    errors: int = 0
+    wall: float = 0.0
+    on_turn: Optional[Callable[[], None]] = None
+
+    def add(self, seconds: float, failed: bool) -> None:
+        self.latencies.append(seconds)
+        self.errors += int(failed)
+        if self.on_turn:
+            self.on_turn()
+
+    def result(self, **info) -> Dict:
+        summary = latency_summary(self.latencies, self.wall, self.errors)
+        summary.update(info)
+        return {"summary": summary, "latencies_s": [round(x, 4) for x in self.latencies]}
 
 
 def webhook(base_url: str) -> str:
@@ -28,62 +61,84 @@ def reply_failed(status: int, body, bad_texts: Sequence[str]) -> bool:
     return any(bad and bad in texts for bad in bad_texts)
 
 
-class Recorder:
-    def __init__(self, total: int, on_turn: Optional[Callable[[int, int], None]]):
-        self.latencies: List[float] = []
-        self.errors = 0
-        self.total = total
-        self.on_turn = on_turn
-
-    def add(self, seconds: float, failed: bool) -> None:
-        self.latencies.append(seconds)
-        self.errors += int(failed)
-        if self.on_turn:
-            self.on_turn(len(self.latencies), self.total)
-
-
-async def _user(session: aiohttp.ClientSession, url: str, conversations: List[Conversation],
-                offset: int, per_user: int, recorder: Recorder, bad_texts: Sequence[str]) -> None:
-    for k in range(per_user):
-        sender = f"bench-{uuid.uuid4().hex[:16]}"
-        for text in conversations[(offset + k) % len(conversations)]:
-            started = time.perf_counter()
-            failed = True
-            try:
-                async with session.post(url, json={"sender": sender, "message": text}) as reply:
-                    body = await reply.json(content_type=None)
-                    failed = reply_failed(reply.status, body, bad_texts)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
-                pass
-            recorder.add(time.perf_counter() - started, failed)
-
-
-async def _run(base_urls: Sequence[str], conversations: List[Conversation], users: int,
-               per_user: int, bad_texts: Sequence[str], on_turn) -> Dict:
-    recorder = Recorder(turns_in(conversations, users, per_user), on_turn)
+def session() -> aiohttp.ClientSession:
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
-    connector = aiohttp.TCPConnector(limit=0)  # one connection per user, as real clients
-    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+    return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0))
+
+
+async def converse(client: aiohttp.ClientSession, url: str, conversation: Conversation,
+                   recorder: Recorder, bad_texts: Sequence[str]) -> None:
+    sender = f"bench-{uuid.uuid4().hex[:16]}"  # a new conversation
+    for text in conversation:
         started = time.perf_counter()
+        failed = True
+        try:
+            async with client.post(url, json={"sender": sender, "message": text}) as reply:
+                body = await reply.json(content_type=None)
+                failed = reply_failed(reply.status, body, bad_texts)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+            pass
+        recorder.add(time.perf_counter() - started, failed)
+
+
+def pick(conversations: List[Conversation], index: int) -> Conversation:
+    return conversations[index % len(conversations)]
+
+
+async def _users(target: Target, users: int, per_user: int, start: int,
+                 recorder: Recorder) -> None:
+    async def user(number: int) -> None:
         # Round-robin per user: with two servers, user i always talks to server i % 2.
-        await asyncio.gather(*(
-            _user(session, webhook(base_urls[user % len(base_urls)]), conversations, user,
-                  per_user, recorder, bad_texts)
-            for user in range(users)))
-        wall = time.perf_counter() - started
-    summary = latency_summary(recorder.latencies, wall, recorder.errors)
-    summary.update({"users": users, "conversations_per_user": per_user, "servers": len(base_urls)})
-    return {"summary": summary, "latencies_s": [round(x, 4) for x in recorder.latencies]}
+        url = webhook(target.urls[number % len(target.urls)])
+        for k in range(per_user):
+            conversation = pick(target.conversations, number + start + k)
+            await converse(client, url, conversation, recorder, target.bad_texts)
+
+    async with session() as client:
+        started = time.perf_counter()
+        await asyncio.gather(*(user(n) for n in range(users)))
+        recorder.wall += time.perf_counter() - started
 
 
-def run_load(base_urls: Sequence[str], conversations: List[Conversation], users: int,
-             per_user: int, bad_texts: Sequence[str] = (), on_turn=None) -> Dict:
-    return asyncio.run(_run(base_urls, conversations, users, per_user, bad_texts, on_turn))
+def concurrent(targets: List[Target], users: int, per_user: int, rounds: int = 2,
+               on_turn: Optional[Callable[[], None]] = None) -> Dict[str, Dict]:
+    """`users` at once on each target; the targets take turns in `rounds` rounds.
+    Throughput is all turns over the summed wall time of the target's rounds."""
+    recorders = {t.name: Recorder(on_turn=on_turn) for t in targets}
+    per_round = [per_user // rounds + (1 if r < per_user % rounds else 0) for r in range(rounds)]
+    start = 0
+    for count in per_round:
+        for target in targets:
+            asyncio.run(_users(target, users, count, start, recorders[target.name]))
+        start += count
+    return {t.name: recorders[t.name].result(users=users, conversations_per_user=per_user,
+                                             servers=len(t.urls)) for t in targets}
 
 
-def warm_up(base_urls: Sequence[str], conversations: List[Conversation],
-            bad_texts: Sequence[str] = ()) -> Dict:
-    """Every conversation once per server: loads lazy parts (TensorFlow graphs,
-    connections) before anything is measured."""
-    return run_load(base_urls, conversations, users=len(base_urls),
-                    per_user=len(conversations), bad_texts=bad_texts)["summary"]
+def one_user(targets: List[Target], conversations: int,
+             on_turn: Optional[Callable[[], None]] = None) -> Dict[str, Dict]:
+    """One user, alternating between the targets conversation by conversation."""
+    recorders = {t.name: Recorder(on_turn=on_turn) for t in targets}
+
+    async def run() -> None:
+        async with session() as client:
+            for index in range(conversations):
+                for target in targets:
+                    recorder = recorders[target.name]
+                    started = time.perf_counter()
+                    await converse(client, webhook(target.urls[0]),
+                                   pick(target.conversations, index), recorder, target.bad_texts)
+                    recorder.wall += time.perf_counter() - started
+
+    asyncio.run(run())
+    return {t.name: recorders[t.name].result(users=1, conversations_per_user=conversations,
+                                             servers=1) for t in targets}
+
+
+def warm_up(targets: List[Target]) -> None:
+    """Every conversation once on every server, not measured: loads lazy parts
+    (TensorFlow graphs, connections) first."""
+    for target in targets:
+        for url in target.urls:
+            one_user([Target(target.name, [url], target.conversations, target.bad_texts)],
+                     len(target.conversations))

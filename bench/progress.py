@@ -34,3 +34,14 @@ class Progress:
             return
         filled = width * done // max(1, total)
         self._line(f"      {label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+
+
+class TurnCounter:
+    """Feeds the progress bar from the load functions' per-turn callback."""
+
+    def __init__(self, progress: "Progress", label: str, total: int):
+        self.progress, self.label, self.total, self.done = progress, label, total, 0
+
+    def __call__(self) -> None:
+        self.done += 1
+        self.progress.bar(self.label, self.done, self.total)

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Dict, List
 
 from bench import machine, nlu, report, training
-from bench.conversations import OURS, REFERENCE, Conversation, turns_in
-from bench.load import run_load, warm_up
-from bench.progress import Progress
-from bench.servers import running_ours, running_reference
+from bench.conversations import OURS, REFERENCE, turns_in
+from bench import load
+from bench.progress import Progress, TurnCounter
+from bench.servers import launched_reference, running_ours
 from bench.settings import Settings
 from tests.servers import PROJECT_ROOT
 
@@ -32,44 +32,38 @@ def bad_replies() -> List[str]:
     return [protocol.kanaal["geen_antwoord"], protocol.technische_fout]
 
 
-def measure_load(progress: Progress, urls: List[str], conversations: List[Conversation],
-                 settings: Settings, bad: List[str], label: str) -> Dict:
-    progress.note(f"{label}: opwarmen ...")
-    warm_up(urls, conversations, bad)
-    single_turns = turns_in(conversations, 1, settings.single_conversations)
-    progress.note(f"{label}: 1 gebruiker, {single_turns} beurten")
-    single = run_load(urls[:1], conversations, 1, settings.single_conversations, bad,
-                      on_turn=lambda done, total: progress.bar("1 gebruiker", done, total))
-    many_turns = turns_in(conversations, settings.users, settings.conversations_per_user)
-    progress.note(f"{label}: {settings.users} gebruikers tegelijk, {many_turns} beurten")
-    many = run_load(urls, conversations, settings.users, settings.conversations_per_user, bad,
-                    on_turn=lambda done, total: progress.bar(f"{settings.users} gebruikers",
-                                                             done, total))
-    return {"one_user": single, "many_users": many}
+def measure_both(progress: Progress, targets: List[load.Target], settings: Settings) -> Dict:
+    progress.note("opwarmen (elk gesprek een keer per server) ...")
+    load.warm_up(targets)
+    total = sum(turns_in(t.conversations, 1, settings.single_conversations) for t in targets)
+    single = load.one_user(targets, settings.single_conversations,
+                           TurnCounter(progress, "1 gebruiker, om en om", total))
+    users, per_user = settings.users, settings.conversations_per_user
+    total = sum(turns_in(t.conversations, users, per_user) for t in targets)
+    many = load.concurrent(targets, users, per_user, rounds=2,
+                           on_turn=TurnCounter(progress, f"{users} gebruikers, 2 rondes", total))
+    return {t.name: {"one_user": single[t.name], "many_users": many[t.name]} for t in targets}
 
 
-def bench_ours(progress: Progress, work: Path, model: Path, settings: Settings) -> Dict:
+def bench_load(progress: Progress, work: Path, model: Path, reference: Dict,
+               settings: Settings) -> Dict[str, Dict]:
+    """Both assistants up at once, measured in turns (see bench/load.py)."""
     started = time.monotonic()
-    with running_ours(work / "ours", model) as (assistant,):
+    with launched_reference(Path(reference["project"]), Path(reference["model"]),
+                            work / "reference-rasa.log") as ref_server, \
+            running_ours(work / "ours", model) as (assistant,):
+        ref_server.wait()
         startup = round(time.monotonic() - started, 1)
-        progress.note(f"actieserver en Rasa-server draaien ({startup} s)")
-        result = measure_load(progress, [assistant.url], OURS, settings, bad_replies(), "meldcode")
-        result["memory"] = {"rasa": machine.memory_mb(assistant.rasa.pid),
-                            "actions": machine.memory_mb(assistant.actions.pid)}
-    result["startup_s"] = startup
-    return result
-
-
-def bench_reference(progress: Progress, work: Path, reference: Dict, settings: Settings) -> Dict:
-    started = time.monotonic()
-    with running_reference(Path(reference["project"]), Path(reference["model"]),
-                           work / "reference-rasa.log") as server:
-        startup = round(time.monotonic() - started, 1)
-        progress.note(f"referentie-Rasa-server draait ({startup} s)")
-        result = measure_load(progress, [server.url], REFERENCE, settings, [], "rasa init")
-        result["memory"] = {"rasa": machine.memory_mb(server.process.pid)}
-    result["startup_s"] = startup
-    return result
+        progress.note(f"beide assistenten draaien (start samen: {startup} s)")
+        targets = [load.Target("ours", [assistant.url], OURS, bad_replies()),
+                   load.Target("reference", [ref_server.url], REFERENCE)]
+        results = measure_both(progress, targets, settings)
+        results["ours"]["memory"] = {"rasa": machine.memory_mb(assistant.rasa.pid),
+                                     "actions": machine.memory_mb(assistant.actions.pid)}
+        results["reference"]["memory"] = {"rasa": machine.memory_mb(ref_server.process.pid)}
+    for result in results.values():
+        result["startup_s"] = startup
+    return results
 
 
 def train_both(progress: Progress, work: Path, settings: Settings) -> Dict:
@@ -94,7 +88,7 @@ def train_both(progress: Progress, work: Path, settings: Settings) -> Dict:
 def run(settings: Settings, command: str) -> Dict:
     from bench import scaleout
 
-    steps = 7 + int(settings.scale_out)
+    steps = 6 + int(settings.scale_out)
     progress = Progress(steps)
     results: Dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -114,11 +108,9 @@ def run(settings: Settings, command: str) -> Dict:
         progress.note(f"macro-F1 {results['nlu']['ours']['macro_f1']:.3f}, "
                       f"baseline {results['nlu']['baseline']['macro_f1']:.3f}")
 
-        progress.step("belasting: meldcode-assistent (Rasa + actieserver, REST)")
-        results["load_ours"] = bench_ours(progress, work, model, settings)
-        progress.step("belasting: referentie (rasa init, REST)")
-        results["load_reference"] = bench_reference(
-            progress, work, results["training"]["reference"], settings)
+        progress.step("belasting via REST: meldcode (Rasa + actieserver) en referentie")
+        both = bench_load(progress, work, model, results["training"]["reference"], settings)
+        results["load_ours"], results["load_reference"] = both["ours"], both["reference"]
 
         if settings.scale_out:
             progress.step("schaal: twee Rasa-servers tegen een (PostgreSQL + Redis)")

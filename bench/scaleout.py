@@ -10,9 +10,9 @@ from typing import Dict, List
 
 import yaml
 
-from bench.conversations import OURS
-from bench.load import run_load, warm_up
-from bench.progress import Progress
+from bench.conversations import OURS, turns_in
+from bench import load
+from bench.progress import Progress, TurnCounter
 from bench.servers import running_ours
 from bench.settings import Settings
 from tests.servers import PROJECT_ROOT
@@ -36,21 +36,20 @@ def measure(progress: Progress, work: Path, model: Path, settings: Settings,
         from tests import services
     except ImportError:
         return {"skipped": "tests/services.py ontbreekt (branch `scale` nog niet samengevoegd)."}
-    results: Dict = {}
     with services.postgres_server(work / "postgres") as pg_env, \
             services.redis_server(work / "redis") as redis_env:
         env = {**pg_env, **redis_env}
         endpoints = endpoints_with_lock_store(work)
-        for count in (1, 2):
-            with running_ours(work / f"scale-{count}", model, count, env,
-                              endpoints=endpoints) as assistants:
-                urls = [a.url for a in assistants]
-                progress.note(f"{count} Rasa-server(s): opwarmen ...")
-                warm_up(urls, OURS, bad)
-                label = f"{count}x Rasa, {settings.users} gebruikers"
-                results[f"rasa_{count}"] = run_load(
-                    urls, OURS, settings.users, settings.conversations_per_user, bad,
-                    on_turn=lambda done, total, label=label: progress.bar(label, done, total))
-                progress.note(f"{count}x: {results[f'rasa_{count}']['summary']['turns_per_s']} "
-                              "beurten/s")
+        with running_ours(work / "scale", model, 2, env, endpoints=endpoints) as assistants:
+            urls = [a.url for a in assistants]
+            targets = [load.Target("rasa_1", urls[:1], OURS, bad),
+                       load.Target("rasa_2", urls, OURS, bad)]
+            progress.note("opwarmen ...")
+            load.warm_up(targets[1:])
+            total = 2 * turns_in(OURS, settings.users, settings.conversations_per_user)
+            results = load.concurrent(
+                targets, settings.users, settings.conversations_per_user, rounds=2,
+                on_turn=TurnCounter(progress, f"{settings.users} gebruikers, 1 en 2 servers", total))
+            for name, run in results.items():
+                progress.note(f"{name}: {run['summary']['turns_per_s']} beurten/s")
     return results

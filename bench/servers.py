@@ -51,13 +51,16 @@ class ReferenceServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: Optional[subprocess.Popen] = None
 
-    def start(self) -> None:
+    def launch(self) -> None:
+        """Starts the process without waiting, so it loads while ours starts."""
         handle = self.log.open("a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "rasa", "run", "--model", str(self.model),
              "--port", str(self.port), "--interface", "127.0.0.1"],
             cwd=self.project, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
             stdout=handle, stderr=subprocess.STDOUT)
+
+    def wait(self) -> None:
         wait_until_up(f"{self.url}/", self.process, self.log)
 
     def stop(self) -> None:
@@ -65,10 +68,11 @@ class ReferenceServer:
 
 
 @contextmanager
-def running_reference(project: Path, model: Path, log: Path) -> Iterator[ReferenceServer]:
+def launched_reference(project: Path, model: Path, log: Path) -> Iterator[ReferenceServer]:
+    """Launched, not yet up: call wait() before using it."""
     server = ReferenceServer(project, model, log)
     try:
-        server.start()
+        server.launch()
         yield server
     finally:
         server.stop()
