@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell serve actions check-content \
-	test test-unit validate test-model test-stories purge clean
+	test test-unit validate test-model test-stories test-scale purge clean
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -79,6 +79,9 @@ validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 
 test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
 	$(PY) -m pytest -m integration tests
+
+test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: 2 Rasa-servers op PostgreSQL en Redis
+	$(PY) -m pytest tests/test_scale_out.py
 
 test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
 	$(BOT) rasa test core --model models --stories tests \

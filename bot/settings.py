@@ -5,6 +5,7 @@ then the defaults below. Every make target and the CLI go through here.
 """
 
 import os
+import sys
 import warnings
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -19,6 +20,9 @@ DEFAULT_RETENTION_DAYS = 30
 DEFAULTS = {
     "ACTION_SERVER_PORT": "5055",
     "RASA_PORT": "5005",
+    # One Rasa process keeps its conversation locks in memory; several need Redis.
+    "LOCK_STORE_TYPE": "in_memory",
+    "SANIC_WORKERS": "1",
     # Rasa's telemetry would try to reach the internet.
     "RASA_TELEMETRY_ENABLED": "false",
 }
@@ -55,6 +59,66 @@ def load_environment(env_file: Optional[Path] = None) -> None:
     if not os.environ.get("ACTION_SERVER_URL"):
         port = os.environ["ACTION_SERVER_PORT"]
         os.environ["ACTION_SERVER_URL"] = f"http://localhost:{port}/webhook"
+    limit_sanic_workers()
+
+
+LOCK_STORE_TYPES = ("in_memory", "redis")
+DEFAULT_REDIS_PORT = 6379
+DEFAULT_REDIS_DB = 1
+TRUE_WORDS = ("1", "true", "yes", "ja")
+
+
+class SettingsError(ValueError):
+    """A setting in .env that cannot work; the message says what to change."""
+
+
+def lock_store_type() -> str:
+    value = os.environ.get("LOCK_STORE_TYPE", "").strip().lower() or "in_memory"
+    if value not in LOCK_STORE_TYPES:
+        raise SettingsError(f"LOCK_STORE_TYPE={value!r} bestaat niet; kies in_memory of redis.")
+    return value
+
+
+def redis_lock_store() -> Dict[str, Any]:
+    """Arguments of Rasa's RedisLockStore; the password comes only from the environment."""
+    port = os.environ.get("REDIS_PORT", "").strip()
+    db = os.environ.get("REDIS_DB", "").strip()
+    return {
+        "host": os.environ.get("REDIS_HOST", "").strip() or "localhost",
+        "port": int(port) if port else DEFAULT_REDIS_PORT,
+        "db": int(db) if db else DEFAULT_REDIS_DB,
+        "password": os.environ.get("REDIS_PASSWORD") or None,
+        "use_ssl": os.environ.get("REDIS_USE_SSL", "").strip().lower() in TRUE_WORDS,
+        # Lets several assistants share one Redis; Rasa accepts letters and digits only.
+        "key_prefix": os.environ.get("LOCK_STORE_KEY_PREFIX", "").strip() or None,
+    }
+
+
+def limit_sanic_workers() -> None:
+    """Several Sanic workers only with the Redis lock store.
+
+    Rasa's own check lets any custom lock store class through, also ours when
+    it keeps the locks in memory; then two workers could answer the same
+    conversation at once and lose events. So it is checked here.
+    """
+    wanted = os.environ.get("SANIC_WORKERS", "").strip() or "1"
+    try:
+        workers = int(wanted)
+    except ValueError:
+        workers = 0
+    try:
+        redis = lock_store_type() == "redis"
+    except SettingsError:
+        redis = False  # the lock store itself reports the wrong value
+    if workers == 1 or (workers > 1 and redis):
+        return
+    if workers < 1:
+        reason = "Dit moet een heel getal van 1 of meer zijn."
+    else:
+        reason = ("Meerdere workers werken alleen met LOCK_STORE_TYPE=redis. Met in_memory kan "
+                  "één gesprek in twee workers tegelijk lopen, en dan raken berichten kwijt.")
+    print(f"LET OP: SANIC_WORKERS={wanted} wordt 1. {reason}", file=sys.stderr)
+    os.environ["SANIC_WORKERS"] = "1"
 
 
 def tracker_db() -> Dict[str, Any]:

@@ -8,12 +8,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-START_TIMEOUT_SECONDS = 240
+# Busy shared machines may need more: MELDCODE_TEST_START_TIMEOUT=600.
+START_TIMEOUT_SECONDS = int(os.environ.get("MELDCODE_TEST_START_TIMEOUT", "240"))
 REQUEST_TIMEOUT_SECONDS = 60
 
 
@@ -30,8 +32,9 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = REQUEST
         return json.loads(response.read().decode("utf-8"))
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+def wait_until_up(url: str, process: subprocess.Popen, log: Path,
+                  timeout: float = START_TIMEOUT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server stopte (code {process.returncode}):\n{log.read_text()[-3000:]}")
@@ -40,7 +43,7 @@ def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
                 return
         except (urllib.error.URLError, OSError):
             time.sleep(1)
-    raise TimeoutError(f"{url} kwam niet op binnen {START_TIMEOUT_SECONDS}s:\n{log.read_text()[-3000:]}")
+    raise TimeoutError(f"{url} kwam niet op binnen {timeout}s:\n{log.read_text()[-3000:]}")
 
 
 def stop(process: Optional[subprocess.Popen]) -> None:
@@ -77,6 +80,7 @@ class Assistant:
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self.rasa_starts = 0
+        self.start_timeout = START_TIMEOUT_SECONDS
 
     def _start(self, args: List[str], log: Path) -> subprocess.Popen:
         handle = log.open("a")
@@ -95,6 +99,10 @@ class Assistant:
         self.actions = self._start(["actions", "--port", str(self.action_port)], self.action_log)
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.action_log)
 
+    def start(self) -> None:
+        self.start_actions()
+        self.start_rasa()
+
     def start_rasa(self) -> None:
         self.rasa_starts += 1
         self.rasa = self._start(
@@ -103,7 +111,7 @@ class Assistant:
              "--interface", "127.0.0.1", *self.rasa_args],
             self.rasa_log,
         )
-        wait_until_up(f"{self.url}/", self.rasa, self.rasa_log)
+        wait_until_up(f"{self.url}/", self.rasa, self.rasa_log, self.start_timeout)
 
     def restart_rasa(self) -> None:
         stop(self.rasa)
@@ -127,3 +135,32 @@ def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
         yield assistant
     finally:
         assistant.stop_all()
+
+
+@contextmanager
+def running_assistants(log_dir: Path, count: int, extra_env: Optional[Dict[str, str]] = None,
+                       rasa_args: Optional[List[str]] = None,
+                       env_each: Optional[List[Dict[str, str]]] = None) -> Iterator[List[Assistant]]:
+    """`count` assistants, each with its own action server, started in parallel.
+
+    With a shared tracker store and lock store in `extra_env` (tests/services.py)
+    they serve the same conversations, as replicas do in production.
+    `env_each[i]` adds settings for assistant i only.
+    """
+    assistants = []
+    for number in range(count):
+        folder = log_dir / f"assistent-{number + 1}"
+        folder.mkdir(parents=True, exist_ok=True)
+        own_env = (env_each or [{}] * count)[number]
+        assistant = Assistant(folder, {**(extra_env or {}), **own_env}, rasa_args)
+        # They load their models at the same time on the same cores.
+        assistant.start_timeout = START_TIMEOUT_SECONDS * count
+        assistants.append(assistant)
+    try:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            for started in [pool.submit(assistant.start) for assistant in assistants]:
+                started.result()
+        yield assistants
+    finally:
+        for assistant in assistants:
+            assistant.stop_all()

@@ -1,0 +1,220 @@
+"""Scale-out on real services: two Rasa servers (each with its own action
+server) share PostgreSQL as tracker store and Redis as lock store. Server B
+runs two Sanic workers, which the Redis lock store allows.
+
+One conversation alternates between both servers; the answers must be right,
+and the stored conversation must hold every turn in order with its slots.
+Messages sent at the same time to both servers for one conversation must wait
+for each other through the lock in Redis.
+"""
+
+import json
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import sqlalchemy as sa
+
+from bot.lock_store import SerialisedRedisLockStore
+from tests.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
+from tests.services import postgres_server, redis_server
+from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
+
+pytestmark = pytest.mark.integration
+
+API_TOKEN = uuid.uuid4().hex
+KEY_PREFIX = "meldcodetest"
+MELDING_STEPS = ["melding.blijven_volgen", "melding.opnieuw_contact"]
+MOVE_STEPS = ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+CONCURRENT_MESSAGES = 6
+LOCK_WAIT_SECONDS = 30
+B_WORKERS = 2
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    base = tmp_path_factory.mktemp("scale-out")
+    with postgres_server(base) as database, redis_server(base) as redis_env:
+        env = {**database, **redis_env, "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
+               # Waiting for the lock counts towards the reply time.
+               "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS)}
+        with running_assistants(base, 2, env, ["--enable-api", "--auth-token", API_TOKEN],
+                                env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}]) as pair:
+            yield {"servers": pair, "env": env}
+
+
+def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
+    """The conversation as PostgreSQL holds it, in the order it was written."""
+    url = sa.engine.url.URL.create(
+        "postgresql", username=env["TRACKER_DB_USER"], password=env["TRACKER_DB_PASSWORD"],
+        host=env["TRACKER_DB_HOST"], port=int(env["TRACKER_DB_PORT"]), database=env["TRACKER_DB"])
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("select data from events where sender_id = :sender order by id"),
+                {"sender": sender})
+            return [json.loads(row[0]) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def turns(events: List[Dict]) -> List[Dict]:
+    """Per user message: its text, and the texts and step ids the bot sent after it."""
+    result = []
+    for event in events:
+        if event["event"] == "user":
+            result.append({"user": event["text"], "bot": [], "steps": []})
+        elif event["event"] == "bot" and result:
+            if event.get("text"):
+                result[-1]["bot"].append(event["text"])
+            custom = (event.get("data") or {}).get("custom") or {}
+            if custom.get("type") == "vervolgstappen":
+                result[-1]["steps"] += [step["id"] for step in custom["stappen"]]
+    return result
+
+
+def server_tracker(server, sender: str) -> Dict:
+    return http_json(f"{server.url}/conversations/{sender}/tracker"
+                     f"?include_events=ALL&token={API_TOKEN}")
+
+
+def forked_workers(pid: int) -> List[int]:
+    """Child processes that run the same command line (Sanic's workers)."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    workers = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            parent = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            if int(parent.split()[1]) == pid and (status.parent / "cmdline").read_bytes() == own:
+                workers.append(int(status.parent.name))
+        except (OSError, StopIteration):
+            continue  # a process that ended meanwhile
+    return workers
+
+
+def test_server_b_runs_several_sanic_workers_and_a_one(cluster):
+    a, b = cluster["servers"]
+    assert len(forked_workers(b.rasa.pid)) == B_WORKERS
+    assert forked_workers(a.rasa.pid) == []  # one worker: Sanic serves in the main process
+
+
+def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster):
+    a, b = cluster["servers"]
+    sender = f"schaal-{uuid.uuid4().hex}"
+    sent = []
+
+    def say(server, text):
+        reply = server.say(sender, text)
+        sent.append((text, reply))
+        return reply
+
+    moved = say(a, "het gezin is verhuisd naar Zwolle")
+    assert is_question(moved) and "gemeld" in texts(moved)
+    answered = say(b, "ja")  # the form started on A goes on on B
+    assert step_ids(answered) == MOVE_STEPS
+    assert "Zwolle" in texts(answered)
+    say(a, "opnieuw beginnen")
+    assert is_question(say(b, "ik blijf me zorgen maken over een leerling"))
+    assert step_ids(say(a, "we hebben gemeld bij Veilig Thuis")) == MELDING_STEPS
+    moved_again = say(b, "het gezin is nu verhuisd naar Zwolle")
+    assert step_ids(moved_again) == MOVE_STEPS  # fase=gemeld, known from A: no question
+    assert "Zwolle" in texts(moved_again)
+
+    stored = turns(stored_events(cluster["env"], sender))
+    assert [turn["user"] for turn in stored] == [text for text, _ in sent]
+    for turn, (_, reply) in zip(stored, sent):
+        assert turn["bot"] == [message["text"] for message in reply if message.get("text")]
+        assert turn["steps"] == step_ids(reply)
+
+    trackers = [server_tracker(server, sender) for server in (a, b)]
+    assert trackers[0]["events"] == trackers[1]["events"]
+    slots = trackers[0]["slots"]
+    assert slots["plaats"] == "Zwolle"
+    assert slots["fase"] == "gemeld"
+    assert slots["situatie"] == "verhuizing"
+    events = stored_events(cluster["env"], sender)
+    assert [event["event"] for event in trackers[0]["events"]] == [event["event"] for event in events]
+
+
+def test_an_exercise_round_alternating_between_servers_and_action_servers(cluster):
+    """The exercise state lives in slots, not in an action server's memory."""
+    from bot.oefening import load_exercises
+
+    exercises = load_exercises()
+    a, b = cluster["servers"]
+    sender = f"oefenen-{uuid.uuid4().hex}"
+    first = case_payload(a.say(sender, "ik wil oefenen"))
+    case = exercises.cases[first["casus_id"]]
+    right_option = next(o["nummer"] for o in first["opties"] if o["keuze"] == case.situatie)
+    right = b.say(sender, str(right_option))
+    assert texts(right).startswith(exercises.texts["goed"])
+    assert step_ids(right) == list(case.stappen)
+    second = case_payload(right)
+    assert second["casus_id"] != case.id
+    stopped = a.say(sender, "stop oefenen")
+    assert exercises.texts["gestopt"] in texts(stopped)
+
+
+def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
+    a, b = cluster["servers"]
+    sender = f"gelijktijdig-{uuid.uuid4().hex}"
+    with ThreadPoolExecutor(max_workers=CONCURRENT_MESSAGES) as pool:
+        replies = list(pool.map(lambda server: server.say(sender, "de ouders weigeren hulp"),
+                                [a, b] * (CONCURRENT_MESSAGES // 2)))
+    assert [step_ids(reply) for reply in replies] == [["weigering.direct_melden"]] * CONCURRENT_MESSAGES
+
+    events = stored_events(cluster["env"], sender)
+    stored = turns(events)
+    assert len(stored) == CONCURRENT_MESSAGES
+    # Serialised: every turn is complete (ends listening) before the next one starts.
+    for before, event in zip(events, events[1:]):
+        if event["event"] == "user":
+            assert before["event"] == "action" and before["name"] == "action_listen"
+    assert all(turn["bot"] == stored[0]["bot"] for turn in stored)
+
+
+def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
+    a, b = cluster["servers"]
+    sender = f"slot-{uuid.uuid4().hex}"
+    env = cluster["env"]
+    # Changes its ticket under the same mutex as the servers.
+    locks = SerialisedRedisLockStore(
+        host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
+        password=env["REDIS_PASSWORD"], key_prefix=env["LOCK_STORE_KEY_PREFIX"])
+    ours = locks.issue_ticket(sender, lock_lifetime=LOCK_WAIT_SECONDS)
+    replies = {}
+
+    def ask(name, server):
+        replies[name] = server.say(sender, "de ouders weigeren hulp")
+
+    threads = [threading.Thread(target=ask, args=pair) for pair in (("a", a), ("b", b))]
+    for thread in threads:
+        thread.start()
+    try:
+        # Both servers queue a ticket behind ours in Redis and answer nothing yet.
+        assert wait_for(lambda: len(locks.get_lock(sender).tickets) == 3), \
+            "de servers namen geen ticket in Redis"
+        assert replies == {}
+        assert stored_events(env, sender) == []
+    finally:
+        locks.finish_serving(sender, ours)
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT_SECONDS)
+    assert step_ids(replies["a"]) == step_ids(replies["b"]) == ["weigering.direct_melden"]
+    assert len(turns(stored_events(env, sender))) == 2
+    assert locks.get_lock(sender) is None  # the last server cleaned up
+    locks.red.close()
+
+
+def wait_for(condition, seconds: float = LOCK_WAIT_SECONDS / 2) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
