@@ -15,6 +15,11 @@ def main(argv: Optional[List[str]] = None) -> int:
                         help="sla de meting met twee Rasa-servers over")
     args = parser.parse_args(argv)
 
+    import logging
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info lines
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
     from bot import settings as bot_settings
 
     bot_settings.load_environment()  # .env, quiet library warnings, as `python -m bot`

@@ -4,18 +4,24 @@ end-to-end tests), the reference as plain `rasa run` in its own project."""
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
 from tests.servers import Assistant, free_port, stop, wait_until_up
 
+# Servers load TensorFlow; two at once on a busy 2-core machine can take minutes.
+START_TIMEOUT_SECONDS = 600
+
 
 def ours(log_dir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None,
          endpoints: Optional[Path] = None) -> Assistant:
     # Later --model/--endpoints win over the defaults that Assistant passes.
     args = ["--model", str(model)] + (["--endpoints", str(endpoints)] if endpoints else [])
-    return Assistant(log_dir, extra_env, rasa_args=args)
+    assistant = Assistant(log_dir, extra_env, rasa_args=args)
+    assistant.start_timeout = START_TIMEOUT_SECONDS
+    return assistant
 
 
 @contextmanager
@@ -25,20 +31,19 @@ def running_ours(log_dir: Path, model: Path, rasa_count: int = 1,
     """One action server and `rasa_count` Rasa servers that all use it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     first = ours(log_dir / "rasa-1", model, extra_env, endpoints)
-    first.log_dir.mkdir(exist_ok=True)
-    started = [first]
+    shared = {**(extra_env or {}), "ACTION_SERVER_URL": first.env["ACTION_SERVER_URL"]}
+    assistants = [first] + [ours(log_dir / f"rasa-{n}", model, shared, endpoints)
+                            for n in range(2, rasa_count + 1)]
+    for assistant in assistants:
+        assistant.log_dir.mkdir(exist_ok=True)
     try:
         first.start_actions()
-        first.start_rasa()
-        for number in range(2, rasa_count + 1):
-            extra = {**(extra_env or {}), "ACTION_SERVER_URL": first.env["ACTION_SERVER_URL"]}
-            other = ours(log_dir / f"rasa-{number}", model, extra, endpoints)
-            other.log_dir.mkdir(exist_ok=True)
-            started.append(other)
-            other.start_rasa()
-        yield started
+        # In parallel: each start is mostly one busy Python thread.
+        with ThreadPoolExecutor(max_workers=rasa_count) as pool:
+            list(pool.map(lambda assistant: assistant.start_rasa(), assistants))
+        yield assistants
     finally:
-        for assistant in reversed(started):
+        for assistant in reversed(assistants):
             assistant.stop_all()
 
 
@@ -61,7 +66,7 @@ class ReferenceServer:
             stdout=handle, stderr=subprocess.STDOUT)
 
     def wait(self) -> None:
-        wait_until_up(f"{self.url}/", self.process, self.log)
+        wait_until_up(f"{self.url}/", self.process, self.log, START_TIMEOUT_SECONDS)
 
     def stop(self) -> None:
         stop(self.process)

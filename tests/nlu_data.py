@@ -21,7 +21,13 @@ def examples(path: Path) -> List[Message]:
 
 def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
     """Rasa's parse result for each message, from a trained model file."""
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Unconfigured, Rasa's structured log prints every parsed text (user text).
+    configure_structlog(logging.WARNING)
 
     agent = Agent.load(str(model))
 
