@@ -13,7 +13,17 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--users", type=int, help="aantal gelijktijdige gebruikers")
     parser.add_argument("--no-scale-out", action="store_true",
                         help="sla de meting met twee Rasa-servers over")
+    parser.add_argument("--report-only", action="store_true",
+                        help="schrijf docs/benchmarks.md opnieuw uit results/bench.json")
     args = parser.parse_args(argv)
+    if args.report_only:
+        import json
+
+        from bench import run
+
+        results = json.loads((run.RESULTS_DIR / "bench.json").read_text(encoding="utf-8"))
+        run.write_outputs(results, run.output_paths(results.get("quick", False)))
+        return 0
 
     import logging
     import os

@@ -208,6 +208,11 @@ def _section_load(results: Dict, figures: str) -> List[str]:
                     for s in (scale.get("rasa_1"), scale.get("rasa_2")) if s]
             lines += _table(["Rasa-servers", "beurten", "p50 (ms)", "p95 (ms)", "beurten/s",
                              "fouten"], rows)
+            lines += ["Beide opstellingen draaien tegelijk en worden om en om gemeten. Op 2 "
+                      "cores delen twee Rasa-processen dezelfde CPU, dus de winst komt vooral "
+                      "uit het overlappen van wachttijd (actieserver, database). PostgreSQL "
+                      "uit `tests/services.py` draait met `fsync=off`: vergelijk deze rij "
+                      "daarom niet met de SQLite-cijfers hierboven.", ""]
             if scale.get("note"):
                 lines += [scale["note"], ""]
     lines += [f"![Latency en doorvoer]({figures}latency.png)", ""]
