@@ -139,6 +139,7 @@ def test_targets_are_judged_against_the_issue():
     assert verdicts["throughput"] == (pytest.approx(0.667, abs=1e-3), False)
     assert verdicts["training"] == (200.0, True)
     assert verdicts["memory"] == (1540.0, False)
+    assert verdicts["duration"] == (700.0, True)
 
 
 def test_report_names_figures_machine_and_why_targets_are_missed():
