@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell serve actions check-content \
-	test test-unit validate test-model test-stories test-scale purge clean teams-app
+	test test-unit validate test-model test-stories test-scale bench purge clean teams-app
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -83,6 +83,9 @@ test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
 
 test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: 2 Rasa-servers op PostgreSQL en Redis
 	$(PY) -m pytest tests/test_scale_out.py
+
+bench: install ## Benchmark (~15 min, niet in make test): schrijft docs/benchmarks.md
+	$(PY) -m bench $(BENCH_ARGS)
 
 test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
 	$(BOT) rasa test core --model models --stories tests \

@@ -41,7 +41,10 @@ def run_rasa(args: List[str]) -> int:
     """Rasa's own CLI, in this process, after .env is loaded."""
     from rasa.__main__ import main as rasa_main
 
+    from bot import rasa_patches
     from bot.channels.registry import ChannelConfigError
+
+    rasa_patches.install()
 
     try:
         args = with_active_channels(args)

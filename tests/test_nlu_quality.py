@@ -5,15 +5,13 @@ Intent macro-F1 must reach 0.93; extraction of the `fase` value must reach
 uses (after normalisation), not per token: that is what decides the answer.
 """
 
-import asyncio
 import json
 
 import pytest
 from sklearn.metrics import classification_report, f1_score
 
-from bot.nlu.fase import normalise_fase
 from tests.conftest import PROJECT_ROOT
-from tests.nlu_data import HELD_OUT_SET, examples
+from tests.nlu_data import HELD_OUT_SET, examples, fase_values, parse_all, set_f1
 
 pytestmark = pytest.mark.integration
 
@@ -24,19 +22,8 @@ FASE_F1_FLOOR = 0.85
 
 @pytest.fixture(scope="module")
 def predictions():
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(MODEL))
     held_out = examples(HELD_OUT_SET)
-
-    async def parse_all():
-        return [await agent.parse_message(m.get("text")) for m in held_out]
-
-    return list(zip(held_out, asyncio.run(parse_all())))
-
-
-def fase_values(entities):
-    return {normalise_fase(e.get("value")) for e in entities if e.get("entity") == "fase"} - {None}
+    return list(zip(held_out, parse_all(MODEL, held_out)))
 
 
 def test_intent_macro_f1_on_held_out_set(predictions):
@@ -58,14 +45,9 @@ def test_intent_macro_f1_on_held_out_set(predictions):
 
 
 def test_fase_extraction_f1_on_held_out_set(predictions):
-    true_pos = false_pos = false_neg = 0
-    for message, parsed in predictions:
-        expected = fase_values(message.get("entities", []))
-        found = fase_values(parsed.get("entities", []))
-        true_pos += len(expected & found)
-        false_pos += len(found - expected)
-        false_neg += len(expected - found)
-    f1 = 2 * true_pos / (2 * true_pos + false_pos + false_neg)
+    score = set_f1((fase_values(m.get("entities", [])), fase_values(p.get("entities", [])))
+                   for m, p in predictions)
+    f1, true_pos, false_pos, false_neg = score["f1"], score["tp"], score["fp"], score["fn"]
     results = PROJECT_ROOT / "results"
     results.mkdir(exist_ok=True)
     (results / "nlu_heldout_fase.json").write_text(json.dumps(

@@ -38,6 +38,21 @@ def reply_timeout() -> float:
     return float(value) if value else DEFAULT_REPLY_TIMEOUT_SECONDS
 
 
+_health: Dict[str, Any] = {"loop": None, "session": None}
+
+
+def _health_session() -> aiohttp.ClientSession:
+    """One session (and kept-alive connection) for the server's event loop; a new
+    session per message opened a new connection every time (docs/benchmarks.md)."""
+    loop = asyncio.get_running_loop()
+    session = _health["session"]
+    if _health["loop"] is not loop or session is None or session.closed:
+        timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
+        session = aiohttp.ClientSession(timeout=timeout)
+        _health.update(loop=loop, session=session)
+    return session
+
+
 async def action_server_up() -> bool:
     """Asked before each message: with the action server down, Rasa would log the
     failure and go on, and the user would get follow-up buttons without steps."""
@@ -46,10 +61,8 @@ async def action_server_up() -> bool:
         return True
     health = url.rsplit("/webhook", 1)[0] + "/health"
     try:
-        timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
-        async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.get(health) as reply:
-                return reply.status == 200
+        async with _health_session().get(health) as reply:
+            return reply.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
         return False
 

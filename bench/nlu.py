@@ -1,0 +1,124 @@
+"""NLU quality on the held-out set: our model next to a TF-IDF baseline.
+
+Reuses the test helpers (tests/nlu_data.py), so the benchmark and the quality
+floor of `make test` count `fase` in the same way.
+"""
+
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+from tests.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, fase_values, parse_all, set_f1
+
+FALLBACK = "nlu_fallback"
+PLAATS = "plaats"
+
+
+def build_baseline():
+    """TF-IDF on character and word n-grams with logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    features = FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+    ])
+    return make_pipeline(features, LogisticRegression(C=10.0, max_iter=3000))
+
+
+def train_baseline(texts: Sequence[str], intents: Sequence[str]):
+    return build_baseline().fit(list(texts), list(intents))
+
+
+def intent_scores(expected: Sequence[str], predicted: Sequence[str]) -> Dict:
+    """Accuracy, macro-F1 and per-intent F1 over the expected intents.
+
+    A fallback counts as a miss of the true intent, not as a class of its own
+    (as in tests/test_nlu_quality.py).
+    """
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    labels = sorted(set(expected))
+    _, _, f1s, support = precision_recall_fscore_support(
+        expected, predicted, labels=labels, zero_division=0)
+    return {
+        "n": len(expected),
+        "accuracy": round(float(accuracy_score(expected, predicted)), 4),
+        "macro_f1": round(float(f1_score(expected, predicted, labels=labels, average="macro",
+                                         zero_division=0)), 4),
+        "per_intent_f1": {label: round(float(f1), 4) for label, f1 in zip(labels, f1s)},
+        "support": {label: int(n) for label, n in zip(labels, support)},
+    }
+
+
+def plaats_values(entities) -> set:
+    return {str(e.get("value", "")).strip().lower() for e in entities
+            if e.get("entity") == PLAATS} - {""}
+
+
+def extractor_counts(parsed: List[Dict], entity: str) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    for result in parsed:
+        for found in result.get("entities", []):
+            if found.get("entity") == entity:
+                name = found.get("extractor") or "?"
+                counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def top_intent_without_fallback(parsed: Dict) -> str:
+    ranking = [r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
+    return ranking[0] if ranking else FALLBACK
+
+
+def save_confusion_matrix(expected: Sequence[str], predicted: Sequence[str], path: Path,
+                          title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    labels = sorted(set(expected)) + sorted(set(predicted) - set(expected))
+    figure, axes = plt.subplots(figsize=(11, 10))
+    ConfusionMatrixDisplay.from_predictions(
+        expected, predicted, labels=labels, ax=axes, colorbar=False, cmap="Blues",
+        xticks_rotation="vertical")
+    axes.set_title(title)
+    axes.set_xlabel("voorspeld")
+    axes.set_ylabel("verwacht")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=90)
+    plt.close(figure)
+
+
+def evaluate(model: Path, confusion_png: Path) -> Dict:
+    held_out = examples(HELD_OUT_SET)
+    training = examples(TRAINING_DATA)
+    expected = [m.get("intent") for m in held_out]
+
+    parsed = parse_all(model, held_out)
+    predicted = [p["intent"]["name"] for p in parsed]
+    save_confusion_matrix(expected, predicted, confusion_png,
+                          f"Held-out set ({len(expected)} zinnen): verwacht tegen voorspeld")
+
+    baseline = train_baseline([m.get("text") for m in training],
+                              [m.get("intent") for m in training])
+    baseline_predicted = list(baseline.predict([m.get("text") for m in held_out]))
+
+    entities = [m.get("entities", []) for m in held_out]
+    found = [p.get("entities", []) for p in parsed]
+    return {
+        "held_out_examples": len(held_out),
+        "training_examples": len(training),
+        "ours": intent_scores(expected, predicted),
+        "ours_without_fallback": intent_scores(
+            expected, [top_intent_without_fallback(p) for p in parsed]),
+        "fallbacks": predicted.count(FALLBACK),
+        "baseline": intent_scores(expected, baseline_predicted),
+        "fase": set_f1(zip(map(fase_values, entities), map(fase_values, found))),
+        "plaats": set_f1(zip(map(plaats_values, entities), map(plaats_values, found))),
+        "plaats_extractors": extractor_counts(parsed, PLAATS),
+        "errors": [{"verwacht": e, "voorspeld": p} for e, p in zip(expected, predicted) if e != p],
+    }

@@ -1,0 +1,39 @@
+"""One speed fix for Rasa 3.6, installed before Rasa runs (`python -m bot rasa ...`).
+
+Rasa checks every action-server response with `jsonschema.validate`, which
+first validates Rasa's own (large, constant) response schema against the JSON
+Schema metaschema. That check took about 70% of a conversation turn on 2 cores
+(see docs/benchmarks.md). Here the schema is checked once; a valid response
+takes the fast path and an invalid one still goes through Rasa's own code, so
+the error and its message stay exactly Rasa's.
+"""
+
+from functools import lru_cache
+from typing import Any, Dict, Text
+
+
+@lru_cache(maxsize=1)
+def action_response_validator():
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def install() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+    if getattr(original, "checked_once", False):
+        return
+
+    def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+        if action_response_validator().is_valid(result):
+            return True
+        return original(self, result)  # raises Rasa's ValidationError
+
+    validate_action_result.checked_once = True
+    RemoteAction._validate_action_result = validate_action_result
