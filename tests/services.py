@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from tests.servers import PROJECT_ROOT, free_port
+from tests.servers import PROJECT_ROOT, free_port, stop
 
 INSTALLER = PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"
 START_TIMEOUT_SECONDS = 60
@@ -172,11 +172,6 @@ def redis_server(base_dir: Path) -> Iterator[Dict[str, str]]:
             "REDIS_DB": "1",
         }
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         _keep_log(log, base_dir)
         shutil.rmtree(home, ignore_errors=True)
