@@ -16,6 +16,9 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.content import load_protocol
 
@@ -65,6 +68,19 @@ async def action_server_up() -> bool:
             return reply.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
         return False
+
+
+def webhook_blueprint(name: str, receive: Callable[[Request], Awaitable[HTTPResponse]]) -> Blueprint:
+    """The two routes every channel has: GET / for health checks (load
+    balancers, Kubernetes probes) and POST /webhook for the channel's messages."""
+    webhook = Blueprint(name, __name__)
+
+    async def health(request: Request) -> HTTPResponse:
+        return response.json({"status": "ok"})
+
+    webhook.add_route(health, "/", methods=["GET"])
+    webhook.add_route(receive, "/webhook", methods=["POST"])
+    return webhook
 
 
 class CountingOutput(OutputChannel):

@@ -14,7 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import handle_message
+from bot.channels.guard import handle_message, webhook_blueprint
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SENDER_CHARS = 128
@@ -51,13 +51,6 @@ class SafeRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("safe_rest_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return _error(413, f"Het verzoek is groter dan {MAX_BODY_BYTES} bytes.")
@@ -70,5 +63,5 @@ class SafeRestInput(RestInput):
                                  self.name(), body["metadata"])
             return response.json(collector.messages)
 
-        return webhook
+        return webhook_blueprint("safe_rest_webhook", receive)
 

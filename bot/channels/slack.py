@@ -36,7 +36,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels import slack_blocks
-from bot.channels.guard import handle_message
+from bot.channels.guard import handle_message, webhook_blueprint
 
 logger = logging.getLogger(__name__)
 # slack_sdk logs request bodies (the bot's answers) at debug level.
@@ -221,17 +221,10 @@ class SlackInput(RasaSlackInput):
                            self.proxy, self.api_url)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("slack_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             return await self.receive(request, on_new_message)
 
-        return webhook
+        return webhook_blueprint("slack_webhook", receive)
 
     async def receive(self, request: Request, on_new_message: Callable) -> HTTPResponse:
         """Checks the signature, then answers Slack at once; the turn runs after."""

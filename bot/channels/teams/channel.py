@@ -24,7 +24,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import handle_message
+from bot.channels.guard import handle_message, webhook_blueprint
 from bot.channels.teams.auth import (
     HTTP_TIMEOUT_SECONDS, JwtValidator, TeamsAuthError, TeamsConfigError, TokenProvider,
     check_tenant,
@@ -174,13 +174,6 @@ class TeamsInput(InputChannel):
             logger.error("Teams: bericht niet verwerkt (%s).", type(error).__name__)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = Blueprint("teams_webhook", __name__)
-
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             raw = request.body or b""
             if len(raw) > MAX_BODY_BYTES:
@@ -206,4 +199,4 @@ class TeamsInput(InputChannel):
             task.add_done_callback(self._tasks.discard)
             return _status(200)
 
-        return webhook
+        return webhook_blueprint("teams_webhook", receive)
