@@ -79,9 +79,12 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
             missing = [v for v in required if not _is_set(v)]
             if missing:
                 problems.append(
-                    f"{channel.label} staat aan, maar {', '.join(missing)} ontbreekt in .env. "
-                    f"Vul {'deze' if len(missing) > 1 else 'deze variabele'} in, of maak "
-                    f"{', '.join(given or [channel.switch])} leeg om {channel.label} uit te zetten."
+                    f"{channel.label} staat aan, maar {', '.join(missing)} "
+                    f"{'ontbreken' if len(missing) > 1 else 'ontbreekt'} in .env. "
+                    f"Vul {'ze' if len(missing) > 1 else 'deze variabele'} in. "
+                    f"{channel.label} uitzetten: "
+                    + (f"zet {channel.switch} op false." if channel.switch
+                       else f"maak {', '.join(given)} leeg.")
                 )
             else:
                 active[key] = section
