@@ -19,7 +19,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell serve actions check-content \
-	test test-unit validate test-model test-stories test-scale bench purge clean teams-app
+	test lint test-unit validate test-model test-stories test-scale bench purge clean teams-app
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -69,8 +69,12 @@ actions: install ## Start alleen de actieserver
 	$(BOT) actions
 
 test: install ## Alle tests: unit, data, training, NLU-kwaliteit, verhalen, end-to-end
-	$(MAKE) --no-print-directory check-content test-unit validate train test-model test-stories
+	$(MAKE) --no-print-directory lint check-content test-unit validate train test-model test-stories
 	@echo ">> Alle tests geslaagd."
+
+lint: $(INSTALLED) ## ruff: codestijl en opmaak (pyproject.toml)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
 	$(PY) -m pytest -m "not integration" tests

@@ -12,6 +12,7 @@ def content_file() -> Optional[Path]:
     value = os.environ.get(ENV_CONTENT_FILE, "").strip()
     return Path(value) if value else None
 
+
 ENV_EXERCISE_FILE = "MELDCODE_OEFEN_FILE"
 
 

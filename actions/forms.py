@@ -1,7 +1,7 @@
 """Validation of the forms that ask what the answer still needs."""
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,11 +15,11 @@ class CaseFormValidation(FormValidationAction, ABC):
     """Shared helpers: entity values of the latest message, fase checks."""
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract here so that the SDK does not register this base class."""
 
     @staticmethod
-    def latest_fase(tracker: Tracker) -> Optional[Text]:
+    def latest_fase(tracker: Tracker) -> Optional[str]:
         for value in tracker.get_latest_entity_values("fase"):
             fase = normalise_fase(value)
             if fase:
@@ -28,27 +28,27 @@ class CaseFormValidation(FormValidationAction, ABC):
 
     def validate_fase(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         # None makes the form ask again instead of guessing.
         return {"fase": normalise_fase(value)}
 
 
 class ValidateZorgenForm(CaseFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_zorgen_form"
 
 
 class ValidateVerhuizingForm(CaseFormValidation):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_verhuizing_form"
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: List[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> List[str]:
         # A known report answers the question already: never ask it again.
         if normalise_fase(tracker.get_slot("fase")) == FASE_GEMELD:
             return []
@@ -56,7 +56,7 @@ class ValidateVerhuizingForm(CaseFormValidation):
 
     async def extract_gemeld_bij_vt(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         # "nee, alleen doorverwezen" answers the question without ja/nee intent.
         if tracker.get_slot("requested_slot") != "gemeld_bij_vt":
             return {}
@@ -69,10 +69,10 @@ class ValidateVerhuizingForm(CaseFormValidation):
 
     def validate_gemeld_bij_vt(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> Dict[str, Any]:
         if not isinstance(value, bool):
             return {"gemeld_bij_vt": None}
-        slots: Dict[Text, Any] = {"gemeld_bij_vt": value}
+        slots: Dict[str, Any] = {"gemeld_bij_vt": value}
         if value and tracker.get_slot("fase") is None:
             # Reported is a fact of the case: a later "zorgen blijven" needs no question.
             slots["fase"] = FASE_GEMELD

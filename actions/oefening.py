@@ -10,7 +10,7 @@ rules can tell a middle answer from the last one.
 
 import random
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -20,21 +20,26 @@ from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
 from bot.oefening import (
-    case_message, choice_from_message, feedback_text, load_exercises, pick_round, summary_text,
+    case_message,
+    choice_from_message,
+    feedback_text,
+    load_exercises,
+    pick_round,
+    summary_text,
 )
 from bot.render import fill, render_answer
 
 CASE_SLOTS = ("fase", "plaats", "gemeld_bij_vt")
 
 
-def _restore_case_slots(state: Dict[str, Any]) -> List[Dict[Text, Any]]:
+def _restore_case_slots(state: Dict[str, Any]) -> List[Dict[str, Any]]:
     saved = state.get("bewaard", {})
     return [SlotSet(slot, saved.get(slot)) for slot in CASE_SLOTS]
 
 
 class ExerciseAction(SafeAction):
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract here so that the SDK does not register this base class."""
 
     @staticmethod
@@ -49,10 +54,10 @@ class ExerciseAction(SafeAction):
 
 
 class ActionOefeningStart(ExerciseAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_oefening_start"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         exercises = self.exercises()
         previous = tracker.get_slot("oefening") or {}
         state = {
@@ -69,10 +74,10 @@ class ActionOefeningStart(ExerciseAction):
 
 
 class ActionOefeningAntwoord(ExerciseAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_oefening_antwoord"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         exercises = self.exercises()
         protocol = load_protocol(config.content_file())
         state = dict(tracker.get_slot("oefening") or {})
@@ -80,9 +85,12 @@ class ActionOefeningAntwoord(ExerciseAction):
             return ActionOefeningStart().act(dispatcher, tracker, domain)
         case = exercises.cases[state["ronde"][state["index"]]]
         latest = tracker.latest_message or {}
-        choice = choice_from_message(case, latest.get("text") or "",
-                                     (latest.get("intent") or {}).get("name"),
-                                     latest.get("entities") or [])
+        choice = choice_from_message(
+            case,
+            latest.get("text") or "",
+            (latest.get("intent") or {}).get("name"),
+            latest.get("entities") or [],
+        )
         if choice is None:
             dispatcher.utter_message(text=exercises.texts["niet_begrepen"])
             self.present(dispatcher, state)
@@ -99,8 +107,9 @@ class ActionOefeningAntwoord(ExerciseAction):
         state["index"] += 1
         if state["index"] < len(state["ronde"]):
             self.present(dispatcher, state)
-            return [SlotSet("oefenmodus", True), SlotSet("oefening", state)] \
-                + _restore_case_slots(state)
+            return [SlotSet("oefenmodus", True), SlotSet("oefening", state)] + _restore_case_slots(
+                state
+            )
         return self.finish(dispatcher, state, protocol)
 
     def finish(self, dispatcher: CollectingDispatcher, state: Dict[str, Any], protocol):
@@ -110,15 +119,17 @@ class ActionOefeningAntwoord(ExerciseAction):
             text=summary_text(exercises, protocol, state["goed"], total, state["fout"]),
             buttons=[{"title": exercises.texts["nog_een_ronde"], "payload": "/start_oefenmodus"}],
         )
-        return [SlotSet("oefenmodus", False), SlotSet("oefening", {"laatste": state["ronde"][-1]})] \
-            + _restore_case_slots(state)
+        return [
+            SlotSet("oefenmodus", False),
+            SlotSet("oefening", {"laatste": state["ronde"][-1]}),
+        ] + _restore_case_slots(state)
 
 
 class ActionOefeningStop(ExerciseAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_oefening_stop"
 
-    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         state: Optional[Dict[str, Any]] = tracker.get_slot("oefening") or {}
         texts = self.exercises().texts
         active = tracker.get_slot("oefenmodus") is True

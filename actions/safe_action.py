@@ -3,7 +3,7 @@
 import logging
 import traceback
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 
 # Only when the content file itself cannot be read; normally the text comes
 # from the content file like every other word of the assistant.
-LAST_RESORT_MESSAGE = "Er ging iets mis. Bel bij twijfel Veilig Thuis: 0800-2000. Bij direct gevaar: 112."
+LAST_RESORT_MESSAGE = (
+    "Er ging iets mis. Bel bij twijfel Veilig Thuis: 0800-2000. Bij direct gevaar: 112."
+)
 
 
 def describe_error(error: BaseException) -> str:
@@ -37,13 +39,13 @@ class SafeAction(Action, ABC):
 
     @abstractmethod
     def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         """The action's work; may raise."""
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         try:
             return self.act(dispatcher, tracker, domain)
         except Exception as error:  # noqa: BLE001 - any failure gets the safe reply

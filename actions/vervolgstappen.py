@@ -5,7 +5,7 @@ words come from the content file through bot.render.
 """
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -17,6 +17,7 @@ from bot.content import load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
 from bot.nlu.fase import normalise_fase
 from bot.render import render_answer
+
 
 def was_reported(tracker: Tracker) -> bool:
     """Reported to Veilig Thuis, by the direct answer or by the known fase."""
@@ -32,18 +33,18 @@ class StepsAction(SafeAction):
     dialogue decides what follows an answer.
     """
 
-    situation_id: Optional[Text] = None
+    situation_id: Optional[str] = None
 
     @abstractmethod
-    def name(self) -> Text:
+    def name(self) -> str:
         """Abstract here so that the SDK does not register this base class."""
 
-    def situation(self, tracker: Tracker) -> Text:
+    def situation(self, tracker: Tracker) -> str:
         return self.situation_id
 
     def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
         answer = render_answer(
             load_protocol(config.content_file()),
@@ -58,10 +59,10 @@ class StepsAction(SafeAction):
 class ActionStappenZorgen(StepsAction):
     """Concerns remain: the steps after a referral or after a report."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_zorgen"
 
-    def situation(self, tracker: Tracker) -> Text:
+    def situation(self, tracker: Tracker) -> str:
         fase = normalise_fase(tracker.get_slot("fase"))
         if fase == FASE_GEMELD:
             return "zorgen_na_melding"
@@ -74,40 +75,40 @@ class ActionStappenZorgen(StepsAction):
 class ActionStappenVerhuizing(StepsAction):
     situation_id = "verhuizing"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_verhuizing"
 
 
 class ActionStappenHulpGeweigerd(StepsAction):
     situation_id = "hulp_geweigerd"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_hulp_geweigerd"
 
 
 class ActionStappenAcuut(StepsAction):
     situation_id = "acuut"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_acuut"
 
 
 class ActionStappenVerantwoordelijkheid(StepsAction):
     situation_id = "verantwoordelijkheid"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_verantwoordelijkheid"
 
 
 class ActionStappenMeldcode(StepsAction):
     situation_id = "stappen_meldcode"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_meldcode"
 
 
 class ActionStappenVeiligThuis(StepsAction):
     situation_id = "contact_veilig_thuis"
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_stappen_veilig_thuis"

@@ -7,14 +7,21 @@ from typing import List, Optional
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true",
-                        help="ontwikkelen: minder gebruikers en beurten, geen training; "
-                             "schrijft naar results/bench-quick/")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="ontwikkelen: minder gebruikers en beurten, geen training; "
+        "schrijft naar results/bench-quick/",
+    )
     parser.add_argument("--users", type=int, help="aantal gelijktijdige gebruikers")
-    parser.add_argument("--no-scale-out", action="store_true",
-                        help="sla de meting met twee Rasa-servers over")
-    parser.add_argument("--report-only", action="store_true",
-                        help="schrijf docs/benchmarks.md opnieuw uit results/bench.json")
+    parser.add_argument(
+        "--no-scale-out", action="store_true", help="sla de meting met twee Rasa-servers over"
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="schrijf docs/benchmarks.md opnieuw uit results/bench.json",
+    )
     args = parser.parse_args(argv)
     if args.report_only:
         import json

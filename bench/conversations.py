@@ -11,26 +11,30 @@ from typing import List
 Conversation = List[str]
 
 OURS: List[Conversation] = [
-    ["hallo",
-     "ik blijf me zorgen maken over een leerling",
-     "we hebben gemeld bij Veilig Thuis",
-     "dank je wel"],
-    ["het gezin is verhuisd naar Zwolle",
-     "ja",
-     "hoe bel ik Veilig Thuis?"],
-    ["de ouders weigeren hulp",
-     "houdt mijn verantwoordelijkheid op na een melding?",
-     "bedankt, tot ziens"],
+    [
+        "hallo",
+        "ik blijf me zorgen maken over een leerling",
+        "we hebben gemeld bij Veilig Thuis",
+        "dank je wel",
+    ],
+    ["het gezin is verhuisd naar Zwolle", "ja", "hoe bel ik Veilig Thuis?"],
+    [
+        "de ouders weigeren hulp",
+        "houdt mijn verantwoordelijkheid op na een melding?",
+        "bedankt, tot ziens",
+    ],
     ["een kind zegt dat zijn vader hem vanavond weer gaat slaan en hij durft niet naar huis"],
-    ["ik heb het gezin doorverwezen naar het wijkteam maar maak me nog steeds zorgen",
-     "en nu is het gezin verhuisd naar Den Haag",
-     "opnieuw beginnen"],
-    ["ik wil oefenen",
-     "2",
-     "stop oefenen"],
-    ["na de melding bij Veilig Thuis blijf ik me zorgen maken",
-     "wat zijn de stappen van de meldcode?",
-     "doei"],
+    [
+        "ik heb het gezin doorverwezen naar het wijkteam maar maak me nog steeds zorgen",
+        "en nu is het gezin verhuisd naar Den Haag",
+        "opnieuw beginnen",
+    ],
+    ["ik wil oefenen", "2", "stop oefenen"],
+    [
+        "na de melding bij Veilig Thuis blijf ik me zorgen maken",
+        "wat zijn de stappen van de meldcode?",
+        "doei",
+    ],
 ]
 
 REFERENCE: List[Conversation] = [
@@ -45,5 +49,6 @@ REFERENCE: List[Conversation] = [
 def turns_in(conversations: List[Conversation], users: int, per_user: int) -> int:
     """Turns sent when each user runs `per_user` conversations from its offset."""
     count = len(conversations)
-    return sum(len(conversations[(user + k) % count])
-               for user in range(users) for k in range(per_user))
+    return sum(
+        len(conversations[(user + k) % count]) for user in range(users) for k in range(per_user)
+    )

@@ -24,6 +24,7 @@ REQUEST_TIMEOUT_SECONDS = 30
 @dataclass
 class Target:
     """An assistant under load: its server URL(s) and its conversations."""
+
     name: str
     urls: List[str]
     conversations: List[Conversation]
@@ -66,8 +67,13 @@ def session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0))
 
 
-async def converse(client: aiohttp.ClientSession, url: str, conversation: Conversation,
-                   recorder: Recorder, bad_texts: Sequence[str]) -> None:
+async def converse(
+    client: aiohttp.ClientSession,
+    url: str,
+    conversation: Conversation,
+    recorder: Recorder,
+    bad_texts: Sequence[str],
+) -> None:
     sender = f"bench-{uuid.uuid4().hex[:16]}"  # a new conversation
     for text in conversation:
         started = time.perf_counter()
@@ -85,8 +91,7 @@ def pick(conversations: List[Conversation], index: int) -> Conversation:
     return conversations[index % len(conversations)]
 
 
-async def _users(target: Target, users: int, per_user: int, start: int,
-                 recorder: Recorder) -> None:
+async def _users(target: Target, users: int, per_user: int, start: int, recorder: Recorder) -> None:
     async def user(number: int) -> None:
         # Round-robin per user: with two servers, user i always talks to server i % 2.
         url = webhook(target.urls[number % len(target.urls)])
@@ -100,8 +105,13 @@ async def _users(target: Target, users: int, per_user: int, start: int,
         recorder.wall += time.perf_counter() - started
 
 
-def concurrent(targets: List[Target], users: int, per_user: int, rounds: int = 2,
-               on_turn: Optional[Callable[[], None]] = None) -> Dict[str, Dict]:
+def concurrent(
+    targets: List[Target],
+    users: int,
+    per_user: int,
+    rounds: int = 2,
+    on_turn: Optional[Callable[[], None]] = None,
+) -> Dict[str, Dict]:
     """`users` at once on each target; the targets take turns in `rounds` rounds.
     Throughput is all turns over the summed wall time of the target's rounds."""
     recorders = {t.name: Recorder(on_turn=on_turn) for t in targets}
@@ -111,12 +121,17 @@ def concurrent(targets: List[Target], users: int, per_user: int, rounds: int = 2
         for target in targets:
             asyncio.run(_users(target, users, count, start, recorders[target.name]))
         start += count
-    return {t.name: recorders[t.name].result(users=users, conversations_per_user=per_user,
-                                             servers=len(t.urls)) for t in targets}
+    return {
+        t.name: recorders[t.name].result(
+            users=users, conversations_per_user=per_user, servers=len(t.urls)
+        )
+        for t in targets
+    }
 
 
-def one_user(targets: List[Target], conversations: int,
-             on_turn: Optional[Callable[[], None]] = None) -> Dict[str, Dict]:
+def one_user(
+    targets: List[Target], conversations: int, on_turn: Optional[Callable[[], None]] = None
+) -> Dict[str, Dict]:
     """One user, alternating between the targets conversation by conversation."""
     recorders = {t.name: Recorder(on_turn=on_turn) for t in targets}
 
@@ -126,13 +141,20 @@ def one_user(targets: List[Target], conversations: int,
                 for target in targets:
                     recorder = recorders[target.name]
                     started = time.perf_counter()
-                    await converse(client, webhook(target.urls[0]),
-                                   pick(target.conversations, index), recorder, target.bad_texts)
+                    await converse(
+                        client,
+                        webhook(target.urls[0]),
+                        pick(target.conversations, index),
+                        recorder,
+                        target.bad_texts,
+                    )
                     recorder.wall += time.perf_counter() - started
 
     asyncio.run(run())
-    return {t.name: recorders[t.name].result(users=1, conversations_per_user=conversations,
-                                             servers=1) for t in targets}
+    return {
+        t.name: recorders[t.name].result(users=1, conversations_per_user=conversations, servers=1)
+        for t in targets
+    }
 
 
 def warm_up(targets: List[Target]) -> None:
@@ -140,5 +162,7 @@ def warm_up(targets: List[Target]) -> None:
     (TensorFlow graphs, connections) first."""
     for target in targets:
         for url in target.urls:
-            one_user([Target(target.name, [url], target.conversations, target.bad_texts)],
-                     len(target.conversations))
+            one_user(
+                [Target(target.name, [url], target.conversations, target.bad_texts)],
+                len(target.conversations),
+            )

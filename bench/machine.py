@@ -25,7 +25,7 @@ def cpu_model() -> str:
 
 def ram_gb() -> float:
     total_kb = _proc_value(Path("/proc/meminfo"), "MemTotal")
-    return round(int(total_kb.split()[0]) / 1024 ** 2, 1) if total_kb else 0.0
+    return round(int(total_kb.split()[0]) / 1024**2, 1) if total_kb else 0.0
 
 
 def load_average() -> List[float]:

@@ -15,14 +15,16 @@ PLAATS = "plaats"
 
 def build_baseline():
     """TF-IDF on character and word n-grams with logistic regression."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, make_pipeline
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-    ])
+    features = FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
+        ]
+    )
     return make_pipeline(features, LogisticRegression(C=10.0, max_iter=3000))
 
 
@@ -40,20 +42,25 @@ def intent_scores(expected: Sequence[str], predicted: Sequence[str]) -> Dict:
 
     labels = sorted(set(expected))
     _, _, f1s, support = precision_recall_fscore_support(
-        expected, predicted, labels=labels, zero_division=0)
+        expected, predicted, labels=labels, zero_division=0
+    )
     return {
         "n": len(expected),
         "accuracy": round(float(accuracy_score(expected, predicted)), 4),
-        "macro_f1": round(float(f1_score(expected, predicted, labels=labels, average="macro",
-                                         zero_division=0)), 4),
-        "per_intent_f1": {label: round(float(f1), 4) for label, f1 in zip(labels, f1s)},
-        "support": {label: int(n) for label, n in zip(labels, support)},
+        "macro_f1": round(
+            float(f1_score(expected, predicted, labels=labels, average="macro", zero_division=0)), 4
+        ),
+        "per_intent_f1": {
+            label: round(float(f1), 4) for label, f1 in zip(labels, f1s, strict=True)
+        },
+        "support": {label: int(n) for label, n in zip(labels, support, strict=True)},
     }
 
 
 def plaats_values(entities) -> set:
-    return {str(e.get("value", "")).strip().lower() for e in entities
-            if e.get("entity") == PLAATS} - {""}
+    return {
+        str(e.get("value", "")).strip().lower() for e in entities if e.get("entity") == PLAATS
+    } - {""}
 
 
 def extractor_counts(parsed: List[Dict], entity: str) -> Dict[str, int]:
@@ -71,8 +78,9 @@ def top_intent_without_fallback(parsed: Dict) -> str:
     return ranking[0] if ranking else FALLBACK
 
 
-def save_confusion_matrix(expected: Sequence[str], predicted: Sequence[str], path: Path,
-                          title: str) -> None:
+def save_confusion_matrix(
+    expected: Sequence[str], predicted: Sequence[str], path: Path, title: str
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -82,8 +90,14 @@ def save_confusion_matrix(expected: Sequence[str], predicted: Sequence[str], pat
     labels = sorted(set(expected)) + sorted(set(predicted) - set(expected))
     figure, axes = plt.subplots(figsize=(11, 10))
     ConfusionMatrixDisplay.from_predictions(
-        expected, predicted, labels=labels, ax=axes, colorbar=False, cmap="Blues",
-        xticks_rotation="vertical")
+        expected,
+        predicted,
+        labels=labels,
+        ax=axes,
+        colorbar=False,
+        cmap="Blues",
+        xticks_rotation="vertical",
+    )
     axes.set_title(title)
     axes.set_xlabel("voorspeld")
     axes.set_ylabel("verwacht")
@@ -100,11 +114,16 @@ def evaluate(model: Path, confusion_png: Path) -> Dict:
 
     parsed = parse_all(model, held_out)
     predicted = [p["intent"]["name"] for p in parsed]
-    save_confusion_matrix(expected, predicted, confusion_png,
-                          f"Held-out set ({len(expected)} zinnen): verwacht tegen voorspeld")
+    save_confusion_matrix(
+        expected,
+        predicted,
+        confusion_png,
+        f"Held-out set ({len(expected)} zinnen): verwacht tegen voorspeld",
+    )
 
-    baseline = train_baseline([m.get("text") for m in training],
-                              [m.get("intent") for m in training])
+    baseline = train_baseline(
+        [m.get("text") for m in training], [m.get("intent") for m in training]
+    )
     baseline_predicted = list(baseline.predict([m.get("text") for m in held_out]))
 
     entities = [m.get("entities", []) for m in held_out]
@@ -114,11 +133,16 @@ def evaluate(model: Path, confusion_png: Path) -> Dict:
         "training_examples": len(training),
         "ours": intent_scores(expected, predicted),
         "ours_without_fallback": intent_scores(
-            expected, [top_intent_without_fallback(p) for p in parsed]),
+            expected, [top_intent_without_fallback(p) for p in parsed]
+        ),
         "fallbacks": predicted.count(FALLBACK),
         "baseline": intent_scores(expected, baseline_predicted),
-        "fase": set_f1(zip(map(fase_values, entities), map(fase_values, found))),
-        "plaats": set_f1(zip(map(plaats_values, entities), map(plaats_values, found))),
+        "fase": set_f1(zip(map(fase_values, entities), map(fase_values, found), strict=True)),
+        "plaats": set_f1(zip(map(plaats_values, entities), map(plaats_values, found), strict=True)),
         "plaats_extractors": extractor_counts(parsed, PLAATS),
-        "errors": [{"verwacht": e, "voorspeld": p} for e, p in zip(expected, predicted) if e != p],
+        "errors": [
+            {"verwacht": e, "voorspeld": p}
+            for e, p in zip(expected, predicted, strict=True)
+            if e != p
+        ],
     }

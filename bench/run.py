@@ -9,9 +9,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
-from bench import machine, nlu, report, training
+from bench import load, machine, nlu, report, training
 from bench.conversations import OURS, REFERENCE, turns_in
-from bench import load
 from bench.progress import Progress, TurnCounter
 from bench.servers import launched_reference, running_ours
 from bench.settings import Settings
@@ -36,30 +35,46 @@ def measure_both(progress: Progress, targets: List[load.Target], settings: Setti
     progress.note("opwarmen (elk gesprek een keer per server) ...")
     load.warm_up(targets)
     total = sum(turns_in(t.conversations, 1, settings.single_conversations) for t in targets)
-    single = load.one_user(targets, settings.single_conversations,
-                           TurnCounter(progress, "1 gebruiker, om en om", total))
+    single = load.one_user(
+        targets,
+        settings.single_conversations,
+        TurnCounter(progress, "1 gebruiker, om en om", total),
+    )
     users, per_user = settings.users, settings.conversations_per_user
     total = sum(turns_in(t.conversations, users, per_user) for t in targets)
-    many = load.concurrent(targets, users, per_user, rounds=2,
-                           on_turn=TurnCounter(progress, f"{users} gebruikers, 2 rondes", total))
+    many = load.concurrent(
+        targets,
+        users,
+        per_user,
+        rounds=2,
+        on_turn=TurnCounter(progress, f"{users} gebruikers, 2 rondes", total),
+    )
     return {t.name: {"one_user": single[t.name], "many_users": many[t.name]} for t in targets}
 
 
-def bench_load(progress: Progress, work: Path, model: Path, reference: Dict,
-               settings: Settings) -> Dict[str, Dict]:
+def bench_load(
+    progress: Progress, work: Path, model: Path, reference: Dict, settings: Settings
+) -> Dict[str, Dict]:
     """Both assistants up at once, measured in turns (see bench/load.py)."""
     started = time.monotonic()
-    with launched_reference(Path(reference["project"]), Path(reference["model"]),
-                            work / "reference-rasa.log") as ref_server, \
-            running_ours(work / "ours", model) as (assistant,):
+    with (
+        launched_reference(
+            Path(reference["project"]), Path(reference["model"]), work / "reference-rasa.log"
+        ) as ref_server,
+        running_ours(work / "ours", model) as (assistant,),
+    ):
         ref_server.wait()
         startup = round(time.monotonic() - started, 1)
         progress.note(f"beide assistenten draaien (start samen: {startup} s)")
-        targets = [load.Target("ours", [assistant.url], OURS, bad_replies()),
-                   load.Target("reference", [ref_server.url], REFERENCE)]
+        targets = [
+            load.Target("ours", [assistant.url], OURS, bad_replies()),
+            load.Target("reference", [ref_server.url], REFERENCE),
+        ]
         results = measure_both(progress, targets, settings)
-        results["ours"]["memory"] = {"rasa": machine.memory_mb(assistant.rasa.pid),
-                                     "actions": machine.memory_mb(assistant.actions.pid)}
+        results["ours"]["memory"] = {
+            "rasa": machine.memory_mb(assistant.rasa.pid),
+            "actions": machine.memory_mb(assistant.actions.pid),
+        }
         results["reference"]["memory"] = {"rasa": machine.memory_mb(ref_server.process.pid)}
     for result in results.values():
         result["startup_s"] = startup
@@ -76,8 +91,12 @@ def train_both(progress: Progress, work: Path, settings: Settings) -> Dict:
         progress.note(f"klaar in {reference['seconds']} s, {reference['size_mb']} MB")
         return {"ours": ours, "reference": reference}
     progress.step("--quick: bestaand model uit models/, training niet gemeten")
-    ours = {"seconds": None, "model": str(EXISTING_MODEL),
-            "size_mb": training.size_mb(EXISTING_MODEL), "cached": True}
+    ours = {
+        "seconds": None,
+        "model": str(EXISTING_MODEL),
+        "size_mb": training.size_mb(EXISTING_MODEL),
+        "cached": True,
+    }
     progress.step("--quick: referentie uit results/bench-cache (of nu trainen)")
     reference = training.cached_reference(REFERENCE_CACHE)
     if reference is None:
@@ -92,21 +111,27 @@ def run(settings: Settings, command: str) -> Dict:
     progress = Progress(steps)
     results: Dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": command, "quick": settings.quick, "settings": settings.__dict__,
+        "command": command,
+        "quick": settings.quick,
+        "settings": settings.__dict__,
         "machine": machine.describe(),
     }
     paths = output_paths(settings.quick)
     work = Path(tempfile.mkdtemp(prefix="meldcode-bench-"))
     try:
-        progress.step(f"machine: {results['machine']['cores']} cores, "
-                      f"{results['machine']['ram_gb']} GB; werkmap {work}")
+        progress.step(
+            f"machine: {results['machine']['cores']} cores, "
+            f"{results['machine']['ram_gb']} GB; werkmap {work}"
+        )
         results["training"] = train_both(progress, work, settings)
         model = Path(results["training"]["ours"]["model"])
 
         progress.step("NLU op de held-out set, met TF-IDF-baseline")
         results["nlu"] = nlu.evaluate(model, paths["figures"] / "confusion_matrix.png")
-        progress.note(f"macro-F1 {results['nlu']['ours']['macro_f1']:.3f}, "
-                      f"baseline {results['nlu']['baseline']['macro_f1']:.3f}")
+        progress.note(
+            f"macro-F1 {results['nlu']['ours']['macro_f1']:.3f}, "
+            f"baseline {results['nlu']['baseline']['macro_f1']:.3f}"
+        )
 
         progress.step("belasting via REST: meldcode (Rasa + actieserver) en referentie")
         both = bench_load(progress, work, model, results["training"]["reference"], settings)
@@ -129,10 +154,16 @@ def output_paths(quick: bool) -> Dict[str, Path]:
     """A quick run never overwrites the report in docs/: its figures are not comparable."""
     if quick:
         folder = RESULTS_DIR / "bench-quick"
-        return {"json": folder / "bench.json", "markdown": folder / "benchmarks.md",
-                "figures": folder}
-    return {"json": RESULTS_DIR / "bench.json", "markdown": DOCS / "benchmarks.md",
-            "figures": FIGURES}
+        return {
+            "json": folder / "bench.json",
+            "markdown": folder / "benchmarks.md",
+            "figures": folder,
+        }
+    return {
+        "json": RESULTS_DIR / "bench.json",
+        "markdown": DOCS / "benchmarks.md",
+        "figures": FIGURES,
+    }
 
 
 def write_outputs(results: Dict, paths: Dict[str, Path]) -> None:

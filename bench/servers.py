@@ -15,8 +15,12 @@ from tests.servers import Assistant, free_port, stop, wait_until_up
 START_TIMEOUT_SECONDS = 600
 
 
-def ours(log_dir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None,
-         endpoints: Optional[Path] = None) -> Assistant:
+def ours(
+    log_dir: Path,
+    model: Path,
+    extra_env: Optional[Dict[str, str]] = None,
+    endpoints: Optional[Path] = None,
+) -> Assistant:
     # Later --model/--endpoints win over the defaults that Assistant passes.
     args = ["--model", str(model)] + (["--endpoints", str(endpoints)] if endpoints else [])
     assistant = Assistant(log_dir, extra_env, rasa_args=args)
@@ -25,15 +29,20 @@ def ours(log_dir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None,
 
 
 @contextmanager
-def running_ours(log_dir: Path, model: Path, rasa_count: int = 1,
-                 extra_env: Optional[Dict[str, str]] = None,
-                 endpoints: Optional[Path] = None) -> Iterator[List[Assistant]]:
+def running_ours(
+    log_dir: Path,
+    model: Path,
+    rasa_count: int = 1,
+    extra_env: Optional[Dict[str, str]] = None,
+    endpoints: Optional[Path] = None,
+) -> Iterator[List[Assistant]]:
     """One action server and `rasa_count` Rasa servers that all use it."""
     log_dir.mkdir(parents=True, exist_ok=True)
     first = ours(log_dir / "rasa-1", model, extra_env, endpoints)
     shared = {**(extra_env or {}), "ACTION_SERVER_URL": first.env["ACTION_SERVER_URL"]}
-    assistants = [first] + [ours(log_dir / f"rasa-{n}", model, shared, endpoints)
-                            for n in range(2, rasa_count + 1)]
+    assistants = [first] + [
+        ours(log_dir / f"rasa-{n}", model, shared, endpoints) for n in range(2, rasa_count + 1)
+    ]
     for assistant in assistants:
         assistant.log_dir.mkdir(exist_ok=True)
     try:
@@ -60,10 +69,23 @@ class ReferenceServer:
         """Starts the process without waiting, so it loads while ours starts."""
         handle = self.log.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "rasa", "run", "--model", str(self.model),
-             "--port", str(self.port), "--interface", "127.0.0.1"],
-            cwd=self.project, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-            stdout=handle, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(self.model),
+                "--port",
+                str(self.port),
+                "--interface",
+                "127.0.0.1",
+            ],
+            cwd=self.project,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait(self) -> None:
         wait_until_up(f"{self.url}/", self.process, self.log, START_TIMEOUT_SECONDS)

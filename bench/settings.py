@@ -6,14 +6,26 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Settings:
     quick: bool
-    train: bool                 # train both assistants (timed) in this run
-    single_conversations: int   # conversations of the one user
-    users: int                  # concurrent users
+    train: bool  # train both assistants (timed) in this run
+    single_conversations: int  # conversations of the one user
+    users: int  # concurrent users
     conversations_per_user: int
-    scale_out: bool             # one against two Rasa servers (PostgreSQL + Redis)
+    scale_out: bool  # one against two Rasa servers (PostgreSQL + Redis)
 
 
-FULL = Settings(quick=False, train=True, single_conversations=28, users=20,
-                conversations_per_user=4, scale_out=True)
-QUICK = Settings(quick=True, train=False, single_conversations=7, users=6,
-                 conversations_per_user=2, scale_out=True)
+FULL = Settings(
+    quick=False,
+    train=True,
+    single_conversations=28,
+    users=20,
+    conversations_per_user=4,
+    scale_out=True,
+)
+QUICK = Settings(
+    quick=True,
+    train=False,
+    single_conversations=7,
+    users=6,
+    conversations_per_user=2,
+    scale_out=True,
+)

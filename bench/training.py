@@ -20,17 +20,23 @@ HEARTBEAT_SECONDS = 30
 
 
 def _env(cache_dir: Path) -> Dict[str, str]:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false",
-            "RASA_CACHE_DIRECTORY": str(cache_dir)}
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "RASA_CACHE_DIRECTORY": str(cache_dir)}
 
 
-def run_timed(command: List[str], cwd: Path, env: Dict[str, str], log: Path,
-              progress: Optional[Progress], label: str) -> float:
+def run_timed(
+    command: List[str],
+    cwd: Path,
+    env: Dict[str, str],
+    log: Path,
+    progress: Optional[Progress],
+    label: str,
+) -> float:
     """Runs a command to its end and returns its wall time; output goes to `log`."""
     started = time.monotonic()
     with log.open("w") as handle:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=handle,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
         next_beat = started + HEARTBEAT_SECONDS
         while process.poll() is None:
             now = time.monotonic()
@@ -56,17 +62,31 @@ def model_file(folder: Path) -> Path:
 
 
 def size_mb(path: Path) -> float:
-    return round(path.stat().st_size / 1024 ** 2, 1)
+    return round(path.stat().st_size / 1024**2, 1)
 
 
 def train_ours(work_dir: Path, progress: Optional[Progress] = None) -> Dict:
     """`python -m bot rasa train` (as `make train`) into a temporary folder."""
     out = work_dir / "models"
     seconds = run_timed(
-        [sys.executable, "-m", "bot", "rasa", "train", "--force", "--fixed-model-name",
-         "meldcode", "--out", str(out)],
-        PROJECT_ROOT, _env(work_dir / "rasa-cache"), work_dir / "train-ours.log", progress,
-        "training meldcode")
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "rasa",
+            "train",
+            "--force",
+            "--fixed-model-name",
+            "meldcode",
+            "--out",
+            str(out),
+        ],
+        PROJECT_ROOT,
+        _env(work_dir / "rasa-cache"),
+        work_dir / "train-ours.log",
+        progress,
+        "training meldcode",
+    )
     model = model_file(out)
     return {"seconds": round(seconds, 1), "model": str(model), "size_mb": size_mb(model)}
 
@@ -78,11 +98,19 @@ def train_reference(project: Path, progress: Optional[Progress] = None) -> Dict:
     project.mkdir(parents=True)
     seconds = run_timed(
         [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
-        project, _env(project.parent / "rasa-cache-reference"), project.parent / "train-reference.log",
-        progress, "training rasa init")
+        project,
+        _env(project.parent / "rasa-cache-reference"),
+        project.parent / "train-reference.log",
+        progress,
+        "training rasa init",
+    )
     model = model_file(project / "models")
-    return {"seconds": round(seconds, 1), "model": str(model), "size_mb": size_mb(model),
-            "project": str(project)}
+    return {
+        "seconds": round(seconds, 1),
+        "model": str(model),
+        "size_mb": size_mb(model),
+        "project": str(project),
+    }
 
 
 def cached_reference(project: Path) -> Optional[Dict]:
@@ -91,5 +119,10 @@ def cached_reference(project: Path) -> Optional[Dict]:
         model = model_file(project / "models")
     except FileNotFoundError:
         return None
-    return {"seconds": None, "model": str(model), "size_mb": size_mb(model),
-            "project": str(project), "cached": True}
+    return {
+        "seconds": None,
+        "model": str(model),
+        "size_mb": size_mb(model),
+        "project": str(project),
+        "cached": True,
+    }

@@ -163,8 +163,12 @@ def main(argv: List[str] = None) -> int:
     commands.add_parser("chat", help="actieserver + chat in de terminal")
     commands.add_parser("serve", help="actieserver + Rasa-server (REST)")
     purge_parser = commands.add_parser("purge", help="verwijder oude gesprekken")
-    purge_parser.add_argument("--days", type=int, default=settings.retention_days(),
-                              help="bewaartermijn in dagen (standaard RETENTION_DAYS of 30)")
+    purge_parser.add_argument(
+        "--days",
+        type=int,
+        default=settings.retention_days(),
+        help="bewaartermijn in dagen (standaard RETENTION_DAYS of 30)",
+    )
     rasa = commands.add_parser("rasa", help="Rasa-opdracht met de instellingen uit .env")
     rasa.add_argument("rasa_args", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
@@ -185,8 +189,16 @@ def main(argv: List[str] = None) -> int:
     if args.command == "serve":
         port = os.environ["RASA_PORT"]
         return with_action_server(
-            ["run", "--model", "models", "--endpoints", "endpoints.yml", "--port", port,
-             *server_args()]
+            [
+                "run",
+                "--model",
+                "models",
+                "--endpoints",
+                "endpoints.yml",
+                "--port",
+                port,
+                *server_args(),
+            ]
         )
     return run_rasa(args.rasa_args)
 

@@ -185,7 +185,9 @@ def parse_protocol(path: Path) -> Protocol:
         afsluiting=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
         technische_fout=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
         kanaal={
-            key: _text(_mapping(raw.get("kanaal"), f"{path}: 'kanaal'").get(key), f"{path}: kanaal '{key}'")
+            key: _text(
+                _mapping(raw.get("kanaal"), f"{path}: 'kanaal'").get(key), f"{path}: kanaal '{key}'"
+            )
             for key in CHANNEL_TEXT_KEYS
         },
         source_file=path,

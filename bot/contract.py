@@ -1,4 +1,4 @@
-"""Names fixed by ../shared/spec/protocol-contract.md.
+"""Names fixed by the protocol contract (docs/contract.md).
 
 These ids are the public interface between content, NLU, dialogue, channels
 and tests. The content file must define exactly these steps and situations.

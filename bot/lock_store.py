@@ -12,8 +12,13 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional
 
-from rasa.core.lock_store import (LOCK_LIFETIME, InMemoryLockStore, LockError, LockStore,
-                                  RedisLockStore)
+from rasa.core.lock_store import (
+    LOCK_LIFETIME,
+    InMemoryLockStore,
+    LockError,
+    LockStore,
+    RedisLockStore,
+)
 
 from bot import settings
 
@@ -39,8 +44,12 @@ class SerialisedRedisLockStore(RedisLockStore):
     def _mutex(self, conversation_id: str):
         # Not under the lock keys: no conversation id can produce this key.
         namespace = self.key_prefix[: -len("lock:")] + "lockmutex:"
-        return self.red.lock(namespace + conversation_id, timeout=MUTEX_SECONDS,
-                             sleep=MUTEX_POLL_SECONDS, blocking_timeout=MUTEX_WAIT_SECONDS)
+        return self.red.lock(
+            namespace + conversation_id,
+            timeout=MUTEX_SECONDS,
+            sleep=MUTEX_POLL_SECONDS,
+            blocking_timeout=MUTEX_WAIT_SECONDS,
+        )
 
     @contextmanager
     def _changing(self, conversation_id: str) -> Iterator[None]:
@@ -81,8 +90,12 @@ class SerialisedRedisLockStore(RedisLockStore):
 def create_lock_store() -> LockStore:
     if settings.lock_store_type() == "redis":
         connection = settings.redis_lock_store()
-        logger.info("Lock store: Redis op %s:%s (database %s).",
-                    connection["host"], connection["port"], connection["db"])
+        logger.info(
+            "Lock store: Redis op %s:%s (database %s).",
+            connection["host"],
+            connection["port"],
+            connection["db"],
+        )
         return SerialisedRedisLockStore(**connection)
     return InMemoryLockStore()
 

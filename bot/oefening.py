@@ -23,9 +23,21 @@ ANSWER_INTENT = "oefen_antwoord"
 CHOICE_ENTITY = "oefen_keuze"
 CASE_PAYLOAD_TYPE = "oefencasus"
 TEXT_KEYS = (
-    "start", "casus_kop", "goed", "fout", "andere_situatie", "juiste_stappen",
-    "score", "teruglezen", "alles_goed", "niet_begrepen", "gestopt", "niet_aan_het_oefenen", "echt_acuut",
-    "nog_een_ronde", "stop_oefenen",
+    "start",
+    "casus_kop",
+    "goed",
+    "fout",
+    "andere_situatie",
+    "juiste_stappen",
+    "score",
+    "teruglezen",
+    "alles_goed",
+    "niet_begrepen",
+    "gestopt",
+    "niet_aan_het_oefenen",
+    "echt_acuut",
+    "nog_een_ronde",
+    "stop_oefenen",
 )
 
 
@@ -106,37 +118,53 @@ def parse_exercises(path: Path, protocol: Protocol) -> Exercises:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise ContentError(f"{path}: kan het bestand niet lezen ({error})") from error
-    answers = {k: _text(v, f"{path}: antwoord '{k}'") for k, v in (raw.get("antwoorden") or {}).items()}
+    answers = {
+        k: _text(v, f"{path}: antwoord '{k}'") for k, v in (raw.get("antwoorden") or {}).items()
+    }
     unknown = [k for k in answers if k not in protocol.situations]
     if unknown:
         raise ContentError(f"{path}: antwoorden voor onbekende situatie(s): {', '.join(unknown)}")
     mistakes = {
-        k: Mistake(k, _text(v.get("tekst"), f"{path}: fout '{k}'"), _text(v.get("waarom"), f"{path}: fout '{k}'"))
+        k: Mistake(
+            k,
+            _text(v.get("tekst"), f"{path}: fout '{k}'"),
+            _text(v.get("waarom"), f"{path}: fout '{k}'"),
+        )
         for k, v in (raw.get("fouten") or {}).items()
     }
     keys = set(answers) | set(mistakes)
     cases: Dict[str, Case] = {}
     for index, case_raw in enumerate(raw.get("casussen") or []):
-        case = _parse_case(case_raw, keys, protocol, f"{path}: casus {index + 1} ({case_raw.get('id')})")
+        case = _parse_case(
+            case_raw, keys, protocol, f"{path}: casus {index + 1} ({case_raw.get('id')})"
+        )
         if case.id in cases:
             raise ContentError(f"{path}: casus-id '{case.id}' komt twee keer voor")
         cases[case.id] = case
     texts = raw.get("teksten") or {}
-    missing = [key for key in TEXT_KEYS if not isinstance(texts.get(key), str) or not texts[key].strip()]
+    missing = [
+        key for key in TEXT_KEYS if not isinstance(texts.get(key), str) or not texts[key].strip()
+    ]
     if missing:
         raise ContentError(f"{path}: teksten ontbreken: {', '.join(missing)}")
     round_size = raw.get("ronde_grootte")
     if not isinstance(round_size, int) or not 1 <= round_size <= len(cases):
         raise ContentError(f"{path}: ronde_grootte moet tussen 1 en het aantal casussen liggen")
-    return Exercises(round_size, _text(raw.get("vraag"), f"{path}: vraag"), answers, mistakes, cases, texts)
+    return Exercises(
+        round_size, _text(raw.get("vraag"), f"{path}: vraag"), answers, mistakes, cases, texts
+    )
 
 
 @lru_cache(maxsize=4)
 def load_exercises(path: Optional[Path] = None, content_path: Optional[Path] = None) -> Exercises:
-    return parse_exercises(Path(path) if path else DEFAULT_EXERCISE_FILE, load_protocol(content_path))
+    return parse_exercises(
+        Path(path) if path else DEFAULT_EXERCISE_FILE, load_protocol(content_path)
+    )
 
 
-def pick_round(exercises: Exercises, rng: random.Random, last_case: Optional[str] = None) -> List[str]:
+def pick_round(
+    exercises: Exercises, rng: random.Random, last_case: Optional[str] = None
+) -> List[str]:
     """A round without repeats whose first case differs from the last one seen."""
     ids = sorted(exercises.cases)
     chosen = rng.sample(ids, exercises.round_size)
@@ -149,14 +177,20 @@ def pick_round(exercises: Exercises, rng: random.Random, last_case: Optional[str
 
 
 _NUMBER_WORDS = {
-    "één": 1, "eerste": 1, "twee": 2, "tweede": 2,
-    "drie": 3, "derde": 3, "vier": 4, "vierde": 4,
+    "één": 1,
+    "eerste": 1,
+    "twee": 2,
+    "tweede": 2,
+    "drie": 3,
+    "derde": 3,
+    "vier": 4,
+    "vierde": 4,
 }
 MAX_WORDS_FOR_NUMBER = 6
 
 
 def option_number(text: str) -> Optional[int]:
-    """"2", "optie 2", "ik kies de tweede": a number in a short message, else None."""
+    """ "2", "optie 2", "ik kies de tweede": a number in a short message, else None."""
     words = re.findall(r"\w+", (text or "").lower())
     if not words or len(words) > MAX_WORDS_FOR_NUMBER:
         return None
@@ -168,7 +202,9 @@ def option_number(text: str) -> Optional[int]:
     return None
 
 
-def choice_from_message(case: Case, text: str, intent: Optional[str], entities: List[Dict]) -> Optional[str]:
+def choice_from_message(
+    case: Case, text: str, intent: Optional[str], entities: List[Dict]
+) -> Optional[str]:
     """The option the trainee chose: a button, a typed number, or free text via the NLU."""
     for entity in entities:
         if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in case.opties:
@@ -184,7 +220,11 @@ def choice_from_message(case: Case, text: str, intent: Optional[str], entities: 
             return "zorgen_na_doorverwijzing"
         # "De zorgen blijven": the case itself says whether it was referral or report.
         if intent == "zorgen_blijven":
-            return case.situatie if case.situatie.startswith("zorgen_na_") else "zorgen_na_doorverwijzing"
+            return (
+                case.situatie
+                if case.situatie.startswith("zorgen_na_")
+                else "zorgen_na_doorverwijzing"
+            )
         return None
     return INTENT_SITUATIONS.get(intent)
 
@@ -192,8 +232,11 @@ def choice_from_message(case: Case, text: str, intent: Optional[str], entities: 
 def case_message(exercises: Exercises, case: Case, number: int, total: int) -> Dict[str, Any]:
     """Text with numbered options (for channels without buttons), buttons and payload."""
     options = [
-        {"nummer": n, "tekst": exercises.label(key),
-         "payload": f'/{ANSWER_INTENT}{{"{CHOICE_ENTITY}": "{key}"}}'}
+        {
+            "nummer": n,
+            "tekst": exercises.label(key),
+            "payload": f'/{ANSWER_INTENT}{{"{CHOICE_ENTITY}": "{key}"}}',
+        }
         for n, key in enumerate(case.opties, 1)
     ]
     heading = fill(exercises.texts["casus_kop"], nummer=number, aantal=total, sector=case.sector)
@@ -201,13 +244,21 @@ def case_message(exercises: Exercises, case: Case, number: int, total: int) -> D
     lines += [f"{o['nummer']}. {o['tekst']}" for o in options]
     return {
         "text": "\n".join(lines),
-        "buttons": [{"title": f"{o['nummer']}. {o['tekst']}", "payload": o["payload"]} for o in options]
+        "buttons": [
+            {"title": f"{o['nummer']}. {o['tekst']}", "payload": o["payload"]} for o in options
+        ]
         + [{"title": exercises.texts["stop_oefenen"], "payload": "/stop_oefenmodus"}],
         "json_message": {
-            "type": CASE_PAYLOAD_TYPE, "casus_id": case.id, "nummer": number, "aantal": total,
-            "casus": case.casus, "vraag": exercises.question,
-            "opties": [{"nummer": o["nummer"], "tekst": o["tekst"], "keuze": key}
-                       for o, key in zip(options, case.opties)],
+            "type": CASE_PAYLOAD_TYPE,
+            "casus_id": case.id,
+            "nummer": number,
+            "aantal": total,
+            "casus": case.casus,
+            "vraag": exercises.question,
+            "opties": [
+                {"nummer": o["nummer"], "tekst": o["tekst"], "keuze": key}
+                for o, key in zip(options, case.opties, strict=True)
+            ],
         },
     }
 
@@ -219,15 +270,18 @@ def feedback_text(exercises: Exercises, protocol: Protocol, case: Case, choice: 
         if choice in exercises.mistakes:
             lines.append(exercises.mistakes[choice].waarom)
         elif choice in protocol.situations:
-            lines.append(fill(exercises.texts["andere_situatie"], titel=protocol.situations[choice].titel))
+            lines.append(
+                fill(exercises.texts["andere_situatie"], titel=protocol.situations[choice].titel)
+            )
         if choice == "acuut":
             lines.append(exercises.texts["echt_acuut"])
     lines.append(exercises.texts["juiste_stappen"])
     return "\n".join(lines)
 
 
-def summary_text(exercises: Exercises, protocol: Protocol, correct: int, total: int,
-                 wrong_situations: List[str]) -> str:
+def summary_text(
+    exercises: Exercises, protocol: Protocol, correct: int, total: int, wrong_situations: List[str]
+) -> str:
     lines = [fill(exercises.texts["score"], goed=correct, aantal=total)]
     if wrong_situations:
         lines.append(exercises.texts["teruglezen"])

@@ -9,7 +9,7 @@ the error and its message stay exactly Rasa's.
 """
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 
 @lru_cache(maxsize=1)
@@ -30,7 +30,7 @@ def install() -> None:
     if getattr(original, "checked_once", False):
         return
 
-    def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    def validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
         if action_response_validator().is_valid(result):
             return True
         return original(self, result)  # raises Rasa's ValidationError

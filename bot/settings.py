@@ -32,7 +32,9 @@ DEFAULTS = {
 
 
 # Library deprecation notices bury the messages a user needs to see.
-QUIET_WARNINGS = "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning"
+QUIET_WARNINGS = (
+    "ignore::DeprecationWarning,ignore::PendingDeprecationWarning,ignore::FutureWarning"
+)
 
 
 _QUIET_CATEGORIES = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
@@ -118,8 +120,10 @@ def limit_sanic_workers() -> None:
     if workers < 1:
         reason = "Dit moet een heel getal van 1 of meer zijn."
     else:
-        reason = ("Meerdere workers werken alleen met LOCK_STORE_TYPE=redis. Met in_memory kan "
-                  "één gesprek in twee workers tegelijk lopen, en dan raken berichten kwijt.")
+        reason = (
+            "Meerdere workers werken alleen met LOCK_STORE_TYPE=redis. Met in_memory kan "
+            "één gesprek in twee workers tegelijk lopen, en dan raken berichten kwijt."
+        )
     print(f"LET OP: SANIC_WORKERS={wanted} wordt 1. {reason}", file=sys.stderr)
     os.environ["SANIC_WORKERS"] = "1"
 

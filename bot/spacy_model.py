@@ -111,7 +111,9 @@ def install(quiet: bool = False) -> bool:
                 say(f"spaCy-model {MODEL_NAME} {MODEL_VERSION} geïnstalleerd.")
                 return True
     say(f"spaCy-model {MODEL_NAME} {MODEL_VERSION} downloaden van de officiële release ...")
-    if _pip_install(OFFICIAL_WHEEL_URL, ["--timeout", str(DOWNLOAD_TIMEOUT_SECONDS), "--retries", "0"]):
+    if _pip_install(
+        OFFICIAL_WHEEL_URL, ["--timeout", str(DOWNLOAD_TIMEOUT_SECONDS), "--retries", "0"]
+    ):
         say(f"spaCy-model {MODEL_NAME} {MODEL_VERSION} geïnstalleerd.")
         return True
     print(MISSING_MODEL_MESSAGE, flush=True)

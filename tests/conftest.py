@@ -40,8 +40,13 @@ def make_tracker(
 ) -> Tracker:
     """A tracker after one user message; `extracted` are the slot candidates
     that Rasa appends (as SlotSet events) before a form validation runs."""
-    all_slots = {"fase": None, "plaats": None, "gemeld_bij_vt": None, "situatie": None,
-                 "requested_slot": None}
+    all_slots = {
+        "fase": None,
+        "plaats": None,
+        "gemeld_bij_vt": None,
+        "situatie": None,
+        "requested_slot": None,
+    }
     all_slots.update(slots or {})
     latest = {
         "text": text,

@@ -32,12 +32,15 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = REQUEST
         return json.loads(response.read().decode("utf-8"))
 
 
-def wait_until_up(url: str, process: subprocess.Popen, log: Path,
-                  timeout: float = START_TIMEOUT_SECONDS) -> None:
+def wait_until_up(
+    url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT_SECONDS
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server stopte (code {process.returncode}):\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"server stopte (code {process.returncode}):\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -62,8 +65,12 @@ class Assistant:
     The conversations are stored in `tracker_db` (a SQLite file of the test).
     """
 
-    def __init__(self, log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                 rasa_args: Optional[List[str]] = None):
+    def __init__(
+        self,
+        log_dir: Path,
+        extra_env: Optional[Dict[str, str]] = None,
+        rasa_args: Optional[List[str]] = None,
+    ):
         self.log_dir = log_dir
         self.rasa_port, self.action_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.rasa_port}"
@@ -84,8 +91,13 @@ class Assistant:
 
     def _start(self, args: List[str], log: Path) -> subprocess.Popen:
         handle = log.open("a")
-        return subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT,
-                                env=self.env, stdout=handle, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", *args],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
 
     @property
     def action_log(self) -> Path:
@@ -106,9 +118,21 @@ class Assistant:
     def start_rasa(self) -> None:
         self.rasa_starts += 1
         self.rasa = self._start(
-            ["rasa", "run", "--model", "models", "--endpoints", "endpoints.yml",
-             "--credentials", "credentials.yml", "--port", str(self.rasa_port),
-             "--interface", "127.0.0.1", *self.rasa_args],
+            [
+                "rasa",
+                "run",
+                "--model",
+                "models",
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--port",
+                str(self.rasa_port),
+                "--interface",
+                "127.0.0.1",
+                *self.rasa_args,
+            ],
             self.rasa_log,
         )
         wait_until_up(f"{self.url}/", self.rasa, self.rasa_log, self.start_timeout)
@@ -126,8 +150,9 @@ class Assistant:
 
 
 @contextmanager
-def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                      rasa_args: Optional[List[str]] = None) -> Iterator[Assistant]:
+def running_assistant(
+    log_dir: Path, extra_env: Optional[Dict[str, str]] = None, rasa_args: Optional[List[str]] = None
+) -> Iterator[Assistant]:
     assistant = Assistant(log_dir, extra_env, rasa_args)
     try:
         assistant.start_actions()
@@ -138,9 +163,13 @@ def running_assistant(log_dir: Path, extra_env: Optional[Dict[str, str]] = None,
 
 
 @contextmanager
-def running_assistants(log_dir: Path, count: int, extra_env: Optional[Dict[str, str]] = None,
-                       rasa_args: Optional[List[str]] = None,
-                       env_each: Optional[List[Dict[str, str]]] = None) -> Iterator[List[Assistant]]:
+def running_assistants(
+    log_dir: Path,
+    count: int,
+    extra_env: Optional[Dict[str, str]] = None,
+    rasa_args: Optional[List[str]] = None,
+    env_each: Optional[List[Dict[str, str]]] = None,
+) -> Iterator[List[Assistant]]:
     """`count` assistants, each with its own action server, started in parallel.
 
     With a shared tracker store and lock store in `extra_env` (tests/services.py)

@@ -36,7 +36,9 @@ POSTGRES_SYSTEM_USER = "postgres"
 def ensure_debian_packages(*packages: str) -> None:
     result = subprocess.run([str(INSTALLER), *packages], timeout=INSTALL_TIMEOUT_SECONDS)
     if result.returncode != 0:
-        raise RuntimeError(f"installeren van {' '.join(packages)} mislukte (code {result.returncode})")
+        raise RuntimeError(
+            f"installeren van {' '.join(packages)} mislukte (code {result.returncode})"
+        )
 
 
 def postgres_bin_dir() -> Optional[Path]:
@@ -44,16 +46,22 @@ def postgres_bin_dir() -> Optional[Path]:
     on_path = shutil.which("pg_ctl")
     if on_path and shutil.which("initdb"):
         return Path(on_path).parent
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
-                      key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0)
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"),
+        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
+    )
     return versions[-1].parent if versions else None
 
 
 def _run(command: List[str], description: str) -> None:
-    result = subprocess.run(command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS)
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS
+    )
     if result.returncode != 0:
-        raise RuntimeError(f"{description} mislukte (code {result.returncode}):\n"
-                           f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{description} mislukte (code {result.returncode}):\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
 
 
 def _service_dir(prefix: str, owner: Optional[str]) -> Path:
@@ -97,12 +105,38 @@ def postgres_server(base_dir: Path) -> Iterator[Dict[str, str]]:
     pg_ctl = [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data)]
     started = False
     try:
-        _run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", POSTGRES_USER,
-              f"--pwfile={password_file}", "--auth-local=trust", "--auth-host=scram-sha-256",
-              "-E", "UTF8", "--no-sync"], "initdb")
+        _run(
+            [
+                *run_as,
+                str(bin_dir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                POSTGRES_USER,
+                f"--pwfile={password_file}",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            "initdb",
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {port} -k {home} -c fsync=off"
-        _run([*pg_ctl, "-l", str(log), "-o", options, "-w", "-t", str(START_TIMEOUT_SECONDS),
-              "start"], "PostgreSQL starten")
+        _run(
+            [
+                *pg_ctl,
+                "-l",
+                str(log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(START_TIMEOUT_SECONDS),
+                "start",
+            ],
+            "PostgreSQL starten",
+        )
         started = True
         yield {
             "TRACKER_DB_DIALECT": "postgresql",
@@ -115,8 +149,11 @@ def postgres_server(base_dir: Path) -> Iterator[Dict[str, str]]:
         }
     finally:
         if started:
-            subprocess.run([*pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True,
-                           timeout=COMMAND_TIMEOUT_SECONDS)
+            subprocess.run(
+                [*pg_ctl, "-m", "fast", "-w", "stop"],
+                capture_output=True,
+                timeout=COMMAND_TIMEOUT_SECONDS,
+            )
         _keep_log(log, base_dir)
         shutil.rmtree(home, ignore_errors=True)
 
@@ -129,8 +166,9 @@ def _wait_for_redis(port: int, password: str, process: subprocess.Popen, log: Pa
     try:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"redis-server stopte (code {process.returncode}):\n"
-                                   f"{log.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"redis-server stopte (code {process.returncode}):\n{log.read_text()[-2000:]}"
+                )
             try:
                 if client.ping():
                     return
@@ -157,9 +195,13 @@ def redis_server(base_dir: Path) -> Iterator[Dict[str, str]]:
     log = home / "redis.log"
     port, password = free_port(), secrets.token_hex(16)
     # The password goes in through stdin, not the command line (visible in ps).
-    config = (f"port {port}\nbind 127.0.0.1\nprotected-mode yes\ndir {home}\n"
-              f"logfile {log}\nsave \"\"\nappendonly no\nrequirepass {password}\n")
-    process = subprocess.Popen([executable, "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    config = (
+        f"port {port}\nbind 127.0.0.1\nprotected-mode yes\ndir {home}\n"
+        f'logfile {log}\nsave ""\nappendonly no\nrequirepass {password}\n'
+    )
+    process = subprocess.Popen(
+        [executable, "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
     try:
         process.stdin.write(config)
         process.stdin.close()

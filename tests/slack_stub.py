@@ -36,8 +36,9 @@ class SlackStub:
                     answer.update(channel=body.get("channel"), ts=body["ts"])
                 elif method == "auth.test":
                     answer.update(user_id="U0BOT", team_id="T0TEST", bot_id="B0BOT")
-                stub._record({"method": method, "auth": self.headers.get("Authorization"),
-                              "body": body})
+                stub._record(
+                    {"method": method, "auth": self.headers.get("Authorization"), "body": body}
+                )
                 data = json.dumps(answer).encode("utf-8")
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -65,11 +66,15 @@ class SlackStub:
     def posts(self, predicate: Callable[[Dict], bool] = lambda body: True) -> List[Dict]:
         """Bodies of the chat.postMessage calls that match."""
         with self._changed:
-            return [c["body"] for c in self.calls
-                    if c["method"] == "chat.postMessage" and predicate(c["body"])]
+            return [
+                c["body"]
+                for c in self.calls
+                if c["method"] == "chat.postMessage" and predicate(c["body"])
+            ]
 
-    def wait_for_post(self, predicate: Callable[[Dict], bool],
-                      timeout: float = WAIT_SECONDS) -> Optional[Dict]:
+    def wait_for_post(
+        self, predicate: Callable[[Dict], bool], timeout: float = WAIT_SECONDS
+    ) -> Optional[Dict]:
         """The first matching postMessage, waiting for it if needed (None if it never came)."""
         with self._changed:
             self._changed.wait_for(lambda: bool(self.posts(predicate)), timeout=timeout)

@@ -57,21 +57,35 @@ class TeamsStubs:
         self.token_requests.append({"tenant": request.match_info["tenant"], **form})
         if form.get("client_secret") != APP_PASSWORD or form.get("client_id") != APP_ID:
             return web.json_response({"error": "invalid_client"}, status=401)
-        return web.json_response({"token_type": "Bearer", "expires_in": self.token_lifetime,
-                                  "access_token": f"stub-token-{len(self.token_requests)}"})
+        return web.json_response(
+            {
+                "token_type": "Bearer",
+                "expires_in": self.token_lifetime,
+                "access_token": f"stub-token-{len(self.token_requests)}",
+            }
+        )
 
     async def _openid(self, request: web.Request) -> web.Response:
-        return web.json_response({"issuer": BOT_FRAMEWORK_ISSUER, "jwks_uri": f"{self.url}/keys",
-                                  "id_token_signing_alg_values_supported": ["RS256"]})
+        return web.json_response(
+            {
+                "issuer": BOT_FRAMEWORK_ISSUER,
+                "jwks_uri": f"{self.url}/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+            }
+        )
 
     async def _keys(self, request: web.Request) -> web.Response:
         self.key_requests += 1
         return web.json_response({"keys": [public_jwk(self.key, KEY_ID, ["msteams"])]})
 
     async def _connector(self, request: web.Request) -> web.Response:
-        self.activities.append({"path": request.raw_path,
-                                "authorization": request.headers.get("Authorization"),
-                                "body": await request.json()})
+        self.activities.append(
+            {
+                "path": request.raw_path,
+                "authorization": request.headers.get("Authorization"),
+                "body": await request.json(),
+            }
+        )
         return web.json_response({"id": uuid.uuid4().hex}, status=self.connector_status)
 
     # --- lifecycle ---
@@ -82,7 +96,9 @@ class TeamsStubs:
         app.router.add_get("/openid", self._openid)
         app.router.add_get("/keys", self._keys)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._connector)
-        app.router.add_post("/v3/conversations/{conversation}/activities/{activity}", self._connector)
+        app.router.add_post(
+            "/v3/conversations/{conversation}/activities/{activity}", self._connector
+        )
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -107,18 +123,29 @@ class TeamsStubs:
 
     def env(self) -> Dict[str, str]:
         """The settings that point the assistant at these stubs."""
-        return {"TEAMS_APP_ID": APP_ID, "TEAMS_APP_PASSWORD": APP_PASSWORD,
-                "TEAMS_TENANT_ID": TENANT_ID, "TEAMS_LOGIN_URL": self.url,
-                "TEAMS_OPENID_METADATA_URL": self.metadata_url}
+        return {
+            "TEAMS_APP_ID": APP_ID,
+            "TEAMS_APP_PASSWORD": APP_PASSWORD,
+            "TEAMS_TENANT_ID": TENANT_ID,
+            "TEAMS_LOGIN_URL": self.url,
+            "TEAMS_OPENID_METADATA_URL": self.metadata_url,
+        }
 
     # --- helpers for tests ---
 
-    def sign(self, key: Optional[rsa.RSAPrivateKey] = None, kid: str = KEY_ID,
-             **claims: Any) -> str:
+    def sign(
+        self, key: Optional[rsa.RSAPrivateKey] = None, kid: str = KEY_ID, **claims: Any
+    ) -> str:
         """A Bot Connector token; claims override the valid defaults (None drops one)."""
         now = int(time.time())
-        body = {"iss": BOT_FRAMEWORK_ISSUER, "aud": APP_ID, "nbf": now - 10, "iat": now - 10,
-                "exp": now + 3600, "serviceurl": self.url}
+        body = {
+            "iss": BOT_FRAMEWORK_ISSUER,
+            "aud": APP_ID,
+            "nbf": now - 10,
+            "iat": now - 10,
+            "exp": now + 3600,
+            "serviceurl": self.url,
+        }
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         return jwt.encode(body, key or self.key, algorithm="RS256", headers={"kid": kid})
@@ -131,10 +158,14 @@ class TeamsStubs:
             if condition(snapshot):
                 return snapshot
             time.sleep(0.2)
-        raise AssertionError(f"de Bot Connector-stub kreeg niet het verwachte antwoord: {self.activities}")
+        raise AssertionError(
+            f"de Bot Connector-stub kreeg niet het verwachte antwoord: {self.activities}"
+        )
 
 
-def channel_message(stubs: TeamsStubs, text: str, conversation_id: str, **extra: Any) -> Dict[str, Any]:
+def channel_message(
+    stubs: TeamsStubs, text: str, conversation_id: str, **extra: Any
+) -> Dict[str, Any]:
     """A Teams channel message as the Bot Connector posts it, mention included."""
     return {
         "type": "message",
@@ -142,15 +173,27 @@ def channel_message(stubs: TeamsStubs, text: str, conversation_id: str, **extra:
         "timestamp": "2026-11-28T20:00:00.000Z",
         "serviceUrl": stubs.url,
         "channelId": "msteams",
-        "from": {"id": "29:1a2b3c", "name": "Jan Jansen",
-                 "aadObjectId": "0f0f0f0f-1111-2222-3333-444444444444"},
-        "conversation": {"id": conversation_id, "conversationType": "channel", "isGroup": True,
-                         "tenantId": TENANT_ID},
+        "from": {
+            "id": "29:1a2b3c",
+            "name": "Jan Jansen",
+            "aadObjectId": "0f0f0f0f-1111-2222-3333-444444444444",
+        },
+        "conversation": {
+            "id": conversation_id,
+            "conversationType": "channel",
+            "isGroup": True,
+            "tenantId": TENANT_ID,
+        },
         "recipient": {"id": f"28:{APP_ID}", "name": "Meldcode"},
         "textFormat": "plain",
         "text": text,
-        "entities": [{"type": "mention", "text": "<at>Meldcode</at>",
-                      "mentioned": {"id": f"28:{APP_ID}", "name": "Meldcode"}}],
+        "entities": [
+            {
+                "type": "mention",
+                "text": "<at>Meldcode</at>",
+                "mentioned": {"id": f"28:{APP_ID}", "name": "Meldcode"},
+            }
+        ],
         "channelData": {"tenant": {"id": TENANT_ID}, "teamsChannelId": "19:kanaal@thread.tacv2"},
         **extra,
     }

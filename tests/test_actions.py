@@ -37,7 +37,8 @@ def test_every_domain_action_is_implemented(domain):
         cls().name()
         for module in (vervolgstappen, forms, vragen, oefening)
         for cls in vars(module).values()
-        if isinstance(cls, type) and cls.__module__ == module.__name__
+        if isinstance(cls, type)
+        and cls.__module__ == module.__name__
         and not getattr(cls, "__abstractmethods__", None)
     }
     assert set(domain["actions"]) == implemented
@@ -80,7 +81,10 @@ def test_concerns_follow_the_known_fase(
 def test_move_after_report_names_the_place(dispatcher, tracker_factory, domain):
     tracker = tracker_factory(slots={"gemeld_bij_vt": True, "plaats": "Zwolle"})
     run(vervolgstappen.ActionStappenVerhuizing(), dispatcher, tracker, domain)
-    assert step_ids(dispatcher) == ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+    assert step_ids(dispatcher) == [
+        "verhuizing.contact_nieuwe_woonplaats",
+        "verhuizing.overdracht_checken",
+    ]
     assert "Zwolle" in dispatcher.messages[0]["text"]
 
 
@@ -122,10 +126,13 @@ def test_error_message_survives_a_broken_content_file(
     assert "0800-2000" in message["text"] and "112" in message["text"]
 
 
-@pytest.mark.parametrize("action_class, slot", [(vragen.ActionAskFase, "fase"),
-                                                (vragen.ActionAskGemeldBijVt, "gemeld_bij_vt")])
-def test_ask_actions_send_the_question_with_buttons(action_class, slot, dispatcher,
-                                                    tracker_factory, domain):
+@pytest.mark.parametrize(
+    "action_class, slot",
+    [(vragen.ActionAskFase, "fase"), (vragen.ActionAskGemeldBijVt, "gemeld_bij_vt")],
+)
+def test_ask_actions_send_the_question_with_buttons(
+    action_class, slot, dispatcher, tracker_factory, domain
+):
     run(action_class(), dispatcher, tracker_factory(), domain)
     (message,) = dispatcher.messages
     question = load_protocol().questions[slot]
@@ -137,13 +144,17 @@ def test_ask_actions_send_the_question_with_buttons(action_class, slot, dispatch
 
 
 def validate(action, dispatcher, tracker, domain):
-    return {e["name"]: e["value"] for e in run(action, dispatcher, tracker, domain)
-            if e["event"] == "slot"}
+    return {
+        e["name"]: e["value"]
+        for e in run(action, dispatcher, tracker, domain)
+        if e["event"] == "slot"
+    }
 
 
 @pytest.mark.parametrize("said, slot_value", [("VT-melding", "gemeld"), ("geen idee", None)])
-def test_fase_answer_is_normalised_or_asked_again(said, slot_value, dispatcher, tracker_factory,
-                                                  domain):
+def test_fase_answer_is_normalised_or_asked_again(
+    said, slot_value, dispatcher, tracker_factory, domain
+):
     tracker = tracker_factory(
         slots={"requested_slot": "fase"},
         extracted={"fase": said},
@@ -193,16 +204,21 @@ def test_yes_to_the_report_question_also_fills_fase(dispatcher, tracker_factory,
 
 
 def test_known_report_skips_the_question(dispatcher, tracker_factory, domain):
-    tracker = tracker_factory(slots={"fase": "gemeld"}, intent="verhuizing",
-                              active_loop="verhuizing_form")
+    tracker = tracker_factory(
+        slots={"fase": "gemeld"}, intent="verhuizing", active_loop="verhuizing_form"
+    )
     slots = validate(forms.ValidateVerhuizingForm(), dispatcher, tracker, domain)
     assert slots.get("requested_slot") is None
     assert dispatcher.messages == []
 
 
 def test_unknown_report_is_asked(dispatcher, tracker_factory, domain):
-    tracker = tracker_factory(slots={"fase": "doorverwezen"}, intent="verhuizing",
-                              active_loop="verhuizing_form")
-    required = asyncio.run(forms.ValidateVerhuizingForm().required_slots(
-        ["gemeld_bij_vt"], dispatcher, tracker, domain))
+    tracker = tracker_factory(
+        slots={"fase": "doorverwezen"}, intent="verhuizing", active_loop="verhuizing_form"
+    )
+    required = asyncio.run(
+        forms.ValidateVerhuizingForm().required_slots(
+            ["gemeld_bij_vt"], dispatcher, tracker, domain
+        )
+    )
     assert required == ["gemeld_bij_vt"]

@@ -38,12 +38,24 @@ def test_latency_summary_in_milliseconds_and_turns_per_second():
 
 
 def test_baseline_learns_a_tiny_intent_set():
-    texts = ["hallo", "hoi daar", "goedemorgen", "tot ziens", "doei", "dag en tot later",
-             "ouders weigeren hulp", "vader wil geen hulp", "moeder houdt hulp af"]
+    texts = [
+        "hallo",
+        "hoi daar",
+        "goedemorgen",
+        "tot ziens",
+        "doei",
+        "dag en tot later",
+        "ouders weigeren hulp",
+        "vader wil geen hulp",
+        "moeder houdt hulp af",
+    ]
     intents = ["groet"] * 3 + ["afscheid"] * 3 + ["hulp_geweigerd"] * 3
     model = train_baseline(texts, intents)
     assert list(model.predict(["hallo hoi", "ouders willen geen hulp", "doei doei"])) == [
-        "groet", "hulp_geweigerd", "afscheid"]
+        "groet",
+        "hulp_geweigerd",
+        "afscheid",
+    ]
 
 
 def test_intent_scores_count_a_fallback_as_a_miss():
@@ -95,37 +107,81 @@ def test_progress_lines_show_elapsed_time_and_a_bar_every_tenth():
 
 def run_results(**changes):
     """A small, complete result of a run, as bench.run builds it."""
-    def load(p50, p95, tput, users, servers=1):
-        return {"summary": {"turns": 10, "errors": 0, "p50_ms": p50, "p95_ms": p95,
-                            "max_ms": p95, "wall_s": 1.0, "turns_per_s": tput, "users": users,
-                            "conversations_per_user": 1, "servers": servers},
-                "latencies_s": [p50 / 1000] * 9 + [p95 / 1000]}
 
-    scores = {"n": 4, "accuracy": 0.96, "macro_f1": 0.97, "per_intent_f1": {"groet": 0.97},
-              "support": {"groet": 4}}
+    def load(p50, p95, tput, users, servers=1):
+        return {
+            "summary": {
+                "turns": 10,
+                "errors": 0,
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "max_ms": p95,
+                "wall_s": 1.0,
+                "turns_per_s": tput,
+                "users": users,
+                "conversations_per_user": 1,
+                "servers": servers,
+            },
+            "latencies_s": [p50 / 1000] * 9 + [p95 / 1000],
+        }
+
+    scores = {
+        "n": 4,
+        "accuracy": 0.96,
+        "macro_f1": 0.97,
+        "per_intent_f1": {"groet": 0.97},
+        "support": {"groet": 4},
+    }
     results = {
-        "date": "2026-11-28T20:00:00+00:00", "command": "python -m bench", "quick": False,
-        "settings": {"users": 20}, "duration_s": 700.0,
-        "machine": {"cores": 2, "cpu": "Test CPU", "ram_gb": 8.0, "os": "Linux", "python": "3.10",
-                    "rasa": "3.6.21", "load_average_at_start": [1.0, 1.0, 1.0],
-                    "nl_core_news_sm": False},
-        "training": {"ours": {"seconds": 200.0, "size_mb": 26.5},
-                     "reference": {"seconds": 60.0, "size_mb": 23.8}},
-        "nlu": {"held_out_examples": 4, "training_examples": 40, "ours": scores,
-                "ours_without_fallback": scores,
-                "baseline": {**scores, "accuracy": 0.9, "macro_f1": 0.9},
-                "fallbacks": 0, "fase": {"f1": 0.9, "tp": 9, "fp": 1, "fn": 1},
-                "plaats": {"f1": 0.7, "tp": 7, "fp": 3, "fn": 3},
-                "plaats_extractors": {"DIETClassifier": 10}},
-        "load_ours": {"one_user": load(60, 100, 15.0, 1), "many_users": load(300, 500, 20.0, 20),
-                      "memory": {"rasa": {"rss_mb": 1500.0, "peak_rss_mb": 1540.0},
-                                 "actions": {"rss_mb": 40.0, "peak_rss_mb": 41.0}},
-                      "startup_s": 90.0},
-        "load_reference": {"one_user": load(30, 50, 30.0, 1),
-                           "many_users": load(150, 300, 30.0, 20),
-                           "memory": {"rasa": {"rss_mb": 1300.0, "peak_rss_mb": 1330.0}},
-                           "startup_s": 90.0},
-        "scale_out": {"rasa_1": load(300, 500, 18.0, 20), "rasa_2": load(280, 480, 19.0, 20, servers=2)},
+        "date": "2026-11-28T20:00:00+00:00",
+        "command": "python -m bench",
+        "quick": False,
+        "settings": {"users": 20},
+        "duration_s": 700.0,
+        "machine": {
+            "cores": 2,
+            "cpu": "Test CPU",
+            "ram_gb": 8.0,
+            "os": "Linux",
+            "python": "3.10",
+            "rasa": "3.6.21",
+            "load_average_at_start": [1.0, 1.0, 1.0],
+            "nl_core_news_sm": False,
+        },
+        "training": {
+            "ours": {"seconds": 200.0, "size_mb": 26.5},
+            "reference": {"seconds": 60.0, "size_mb": 23.8},
+        },
+        "nlu": {
+            "held_out_examples": 4,
+            "training_examples": 40,
+            "ours": scores,
+            "ours_without_fallback": scores,
+            "baseline": {**scores, "accuracy": 0.9, "macro_f1": 0.9},
+            "fallbacks": 0,
+            "fase": {"f1": 0.9, "tp": 9, "fp": 1, "fn": 1},
+            "plaats": {"f1": 0.7, "tp": 7, "fp": 3, "fn": 3},
+            "plaats_extractors": {"DIETClassifier": 10},
+        },
+        "load_ours": {
+            "one_user": load(60, 100, 15.0, 1),
+            "many_users": load(300, 500, 20.0, 20),
+            "memory": {
+                "rasa": {"rss_mb": 1500.0, "peak_rss_mb": 1540.0},
+                "actions": {"rss_mb": 40.0, "peak_rss_mb": 41.0},
+            },
+            "startup_s": 90.0,
+        },
+        "load_reference": {
+            "one_user": load(30, 50, 30.0, 1),
+            "many_users": load(150, 300, 30.0, 20),
+            "memory": {"rasa": {"rss_mb": 1300.0, "peak_rss_mb": 1330.0}},
+            "startup_s": 90.0,
+        },
+        "scale_out": {
+            "rasa_1": load(300, 500, 18.0, 20),
+            "rasa_2": load(280, 480, 19.0, 20, servers=2),
+        },
     }
     results.update(changes)
     return results

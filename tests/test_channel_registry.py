@@ -9,13 +9,27 @@ SECTIONS = {
     "bot.channels.rest.SafeRestInput": None,
     "bot.channels.webchat.WebchatInput": {"titel": "${WEBCHAT_TITLE}"},
     "bot.channels.teams.TeamsInput": {
-        "app_id": "${TEAMS_APP_ID}", "app_password": "${TEAMS_APP_PASSWORD}",
-        "tenant_id": "${TEAMS_TENANT_ID}"},
-    "bot.channels.slack.SlackInput": {"slack_token": "${SLACK_BOT_TOKEN}", "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
-              "slack_channel": "${SLACK_CHANNEL}", "use_threads": True},
+        "app_id": "${TEAMS_APP_ID}",
+        "app_password": "${TEAMS_APP_PASSWORD}",
+        "tenant_id": "${TEAMS_TENANT_ID}",
+    },
+    "bot.channels.slack.SlackInput": {
+        "slack_token": "${SLACK_BOT_TOKEN}",
+        "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
+        "slack_channel": "${SLACK_CHANNEL}",
+        "use_threads": True,
+    },
 }
-VARIABLES = ["WEBCHAT_ENABLED", "WEBCHAT_TITLE", "TEAMS_APP_ID", "TEAMS_APP_PASSWORD",
-             "TEAMS_TENANT_ID", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CHANNEL"]
+VARIABLES = [
+    "WEBCHAT_ENABLED",
+    "WEBCHAT_TITLE",
+    "TEAMS_APP_ID",
+    "TEAMS_APP_PASSWORD",
+    "TEAMS_TENANT_ID",
+    "SLACK_BOT_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CHANNEL",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -31,8 +45,10 @@ def test_without_settings_only_rest_is_on():
 def test_a_complete_channel_is_on(monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "geheim")
-    assert list(select(SECTIONS)) == ["bot.channels.rest.SafeRestInput",
-                                     "bot.channels.slack.SlackInput"]
+    assert list(select(SECTIONS)) == [
+        "bot.channels.rest.SafeRestInput",
+        "bot.channels.slack.SlackInput",
+    ]
 
 
 def test_a_switch_turns_a_channel_on(monkeypatch):
@@ -98,5 +114,8 @@ def test_the_real_credentials_file_lists_the_switchable_channels():
 
     sections = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text(encoding="utf-8"))
     assert [c.key for c in CHANNELS if c.key in sections] == [c.key for c in CHANNELS]
-    assert all("${" in str(v) or not isinstance(v, str)
-               for c in CHANNELS for v in (sections[c.key] or {}).values()), "secrets only via .env"
+    assert all(
+        "${" in str(v) or not isinstance(v, str)
+        for c in CHANNELS
+        for v in (sections[c.key] or {}).values()
+    ), "secrets only via .env"

@@ -1,10 +1,10 @@
 """The content file: complete, valid, faithful to the seed and the contract."""
 
+import hashlib
 import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +12,7 @@ from bot.content import DEFAULT_CONTENT_FILE, SEED_FILE, ContentError, load_prot
 from bot.contract import SITUATION_IDS, STEP_IDS
 from tests.conftest import yaml_variant
 
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "meldcode-vervolgstappen.txt"
+SOURCES_FILE = SEED_FILE.parent / "SOURCES.md"
 
 # Section 2 of protocol-contract.md, copied from the spec on purpose: the test
 # compares the content file against the contract, not against itself.
@@ -61,11 +61,17 @@ def test_situation_steps_follow_the_contract_order(protocol, situation_id):
 
 
 def test_move_adds_the_handover_check_only_when_reported(protocol):
-    assert protocol.situations["verhuizing"].stappen_als_gemeld == ("verhuizing.overdracht_checken",)
+    assert protocol.situations["verhuizing"].stappen_als_gemeld == (
+        "verhuizing.overdracht_checken",
+    )
 
 
-def test_seed_copy_is_verbatim():
-    assert SEED_FILE.read_bytes() == SHARED_SEED.read_bytes()
+def test_seed_copy_matches_its_recorded_checksum():
+    # The checksum in SOURCES.md was taken from the original protocol text; a
+    # changed copy must come with a new provenance line.
+    recorded = re.search(r"sha256 `([0-9a-f]{64})`", SOURCES_FILE.read_text(encoding="utf-8"))
+    assert recorded, "SOURCES.md records no sha256 for the seed text"
+    assert hashlib.sha256(SEED_FILE.read_bytes()).hexdigest() == recorded.group(1)
 
 
 def test_every_seed_bullet_is_covered_by_a_step(protocol):
@@ -114,10 +120,15 @@ def write_variant(tmp_path, change):
 
 BROKEN_VARIANTS = {
     "unknown step id": (
-        lambda raw: raw["stappen"].update({"melding.verzonnen": {"bron": "seed_melding", "tekst": "x"}}),
+        lambda raw: raw["stappen"].update(
+            {"melding.verzonnen": {"bron": "seed_melding", "tekst": "x"}}
+        ),
         "melding.verzonnen",
     ),
-    "missing step id": (lambda raw: raw["stappen"].pop("acuut.direct_gevaar"), "acuut.direct_gevaar"),
+    "missing step id": (
+        lambda raw: raw["stappen"].pop("acuut.direct_gevaar"),
+        "acuut.direct_gevaar",
+    ),
     "empty text": (
         lambda raw: raw["stappen"]["weigering.direct_melden"].update({"tekst": "  "}),
         "weigering.direct_melden",

@@ -24,7 +24,9 @@ def new_conversation(assistant):
 
 
 def step_ids(messages):
-    payloads = [m["custom"] for m in messages if m.get("custom", {}).get("type") == "vervolgstappen"]
+    payloads = [
+        m["custom"] for m in messages if m.get("custom", {}).get("type") == "vervolgstappen"
+    ]
     return [step["id"] for payload in payloads for step in payload["stappen"]]
 
 
@@ -68,13 +70,18 @@ def test_move_asks_about_report_and_names_the_place(assistant):
     assert is_question(question)
     assert "gemeld" in texts(question)
     reply = say("ja")
-    assert step_ids(reply) == ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+    assert step_ids(reply) == [
+        "verhuizing.contact_nieuwe_woonplaats",
+        "verhuizing.overdracht_checken",
+    ]
     assert "Zwolle" in texts(reply)
 
 
 def test_acute_danger_is_answered_at_once(assistant):
     say = new_conversation(assistant)
-    reply = say("een kind zegt dat zijn vader hem vanavond weer gaat slaan en hij durft niet naar huis")
+    reply = say(
+        "een kind zegt dat zijn vader hem vanavond weer gaat slaan en hij durft niet naar huis"
+    )
     assert step_ids(reply) == ["acuut.melden", "acuut.direct_gevaar"]
     assert "112" in texts(reply)
 
@@ -91,7 +98,10 @@ def test_several_situations_and_known_fase_is_not_asked_again(assistant):
     first = say("na de melding bij Veilig Thuis blijf ik me zorgen maken")
     assert step_ids(first) == ["melding.blijven_volgen", "melding.opnieuw_contact"]
     moved = say("en nu is het gezin verhuisd naar Den Haag")
-    assert step_ids(moved) == ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
+    assert step_ids(moved) == [
+        "verhuizing.contact_nieuwe_woonplaats",
+        "verhuizing.overdracht_checken",
+    ]
     assert "Den Haag" in texts(moved)
 
 
@@ -119,8 +129,9 @@ def test_one_exercise_right_wrong_and_stop(assistant):
     assert step_ids(right) == list(case.stappen)
 
     second = exercises.cases[case_payload(right)["casus_id"]]
-    wrong_option = next(o["nummer"] for o in case_payload(right)["opties"]
-                        if o["keuze"] != second.situatie)
+    wrong_option = next(
+        o["nummer"] for o in case_payload(right)["opties"] if o["keuze"] != second.situatie
+    )
     wrong = say(str(wrong_option))  # a typed number, as in a channel without buttons
     assert texts(wrong).startswith(exercises.texts["fout"])
     assert step_ids(wrong) == list(second.stappen)

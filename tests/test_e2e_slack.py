@@ -26,8 +26,12 @@ TOKEN = "xoxb-e2e-test"
 @pytest.fixture(scope="module")
 def slack(tmp_path_factory):
     with SlackStub() as stub:
-        settings = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                    "SLACK_API_URL": stub.url, "SLACK_CHANNEL": ""}
+        settings = {
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": stub.url,
+            "SLACK_CHANNEL": "",
+        }
         with running_assistant(tmp_path_factory.mktemp("e2e-slack-logs"), settings) as assistant:
             yield Slack(assistant.url + "/webhooks/slack/webhook", stub)
 
@@ -39,12 +43,21 @@ class Slack:
         self.webhook, self.stub = webhook, stub
         self.count = 0
 
-    def post(self, body: bytes, content_type="application/json", age=0, secret=SECRET, headers=None):
+    def post(
+        self, body: bytes, content_type="application/json", age=0, secret=SECRET, headers=None
+    ):
         timestamp = str(int(time.time()) - age)
         signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-        request = urllib.request.Request(self.webhook, data=body, headers={
-            "Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
-            "X-Slack-Signature": signature, **(headers or {})})
+        request = urllib.request.Request(
+            self.webhook,
+            data=body,
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": signature,
+                **(headers or {}),
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as reply:
                 return reply.status, dict(reply.headers), reply.read().decode("utf-8")
@@ -55,29 +68,55 @@ class Slack:
         """A direct message; returns its ts, the thread the answer must go to."""
         self.count += 1
         ts = f"1700000{self.count:03d}.000100"
-        body = {"type": "event_callback", "event_id": f"Ev{ts}", "team_id": "T0TEST",
-                "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
-                "event": {"type": "message", "channel_type": "im", "channel": channel,
-                          "user": user, "text": text, "ts": ts}}
+        body = {
+            "type": "event_callback",
+            "event_id": f"Ev{ts}",
+            "team_id": "T0TEST",
+            "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "channel": channel,
+                "user": user,
+                "text": text,
+                "ts": ts,
+            },
+        }
         return ts, self.post(json.dumps(body).encode(), **options)
 
     def click(self, message: dict, value: str, user="U0E2E"):
         """A click on the button with `value` in `message` (a postMessage the stub got)."""
-        (button,) = [e for b in message["blocks"] if b["type"] == "actions"
-                     for e in b["elements"] if e["value"] == value]
-        payload = {"type": "block_actions", "user": {"id": user},
-                   "channel": {"id": message["channel"]},
-                   "message": {"ts": message["ts"], "thread_ts": message["thread_ts"],
-                               "blocks": message["blocks"]},
-                   "actions": [{**button, "type": "button"}]}
-        return self.post(urlencode({"payload": json.dumps(payload)}).encode(),
-                         "application/x-www-form-urlencoded")
+        (button,) = [
+            e
+            for b in message["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["value"] == value
+        ]
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user},
+            "channel": {"id": message["channel"]},
+            "message": {
+                "ts": message["ts"],
+                "thread_ts": message["thread_ts"],
+                "blocks": message["blocks"],
+            },
+            "actions": [{**button, "type": "button"}],
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(),
+            "application/x-www-form-urlencoded",
+        )
 
     def reply_with_step(self, thread_ts: str, step_id: str):
         text = load_protocol().steps[step_id].tekst
         return self.stub.wait_for_post(
-            lambda body: body.get("thread_ts") == thread_ts and text in json.dumps(
-                body.get("blocks"), ensure_ascii=False))
+            lambda body: (
+                body.get("thread_ts") == thread_ts
+                and text in json.dumps(body.get("blocks"), ensure_ascii=False)
+            )
+        )
 
 
 def test_url_verification_returns_the_challenge(slack):
@@ -100,7 +139,8 @@ def test_a_signed_message_gets_the_steps_with_their_source_in_its_thread(slack):
 
     # The follow-up buttons come in the same thread; a click is answered there too.
     buttons = slack.stub.wait_for_post(
-        lambda body: body.get("thread_ts") == ts and "actions" in json.dumps(body.get("blocks")))
+        lambda body: body.get("thread_ts") == ts and "actions" in json.dumps(body.get("blocks"))
+    )
     assert slack.click(buttons, "/vraag_veilig_thuis")[0] == 200
     assert slack.reply_with_step(ts, "veilig_thuis.bereikbaarheid") is not None
     # The clicked message now shows the choice instead of the buttons.
@@ -111,26 +151,41 @@ def test_a_signed_message_gets_the_steps_with_their_source_in_its_thread(slack):
 
 def test_a_retry_of_slack_is_not_answered_twice(slack):
     ts, (status, _, _) = slack.message("de ouders weigeren hulp", user="U0RETRY", channel="D0RETRY")
-    body = {"type": "event_callback", "event_id": f"Ev{ts}", "team_id": "T0TEST",
-            "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
-            "event": {"type": "message", "channel_type": "im", "channel": "D0RETRY",
-                      "user": "U0RETRY", "text": "de ouders weigeren hulp", "ts": ts}}
-    status, headers, _ = slack.post(json.dumps(body).encode(), headers={
-        "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    body = {
+        "type": "event_callback",
+        "event_id": f"Ev{ts}",
+        "team_id": "T0TEST",
+        "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D0RETRY",
+            "user": "U0RETRY",
+            "text": "de ouders weigeren hulp",
+            "ts": ts,
+        },
+    }
+    status, headers, _ = slack.post(
+        json.dumps(body).encode(),
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
     assert status == 200 and headers.get("X-Slack-No-Retry") == "1"
     assert slack.reply_with_step(ts, "weigering.direct_melden") is not None
     # A next message of the same user is answered after any work for the retry.
     later, _ = slack.message("dank je wel", user="U0RETRY", channel="D0RETRY")
     assert slack.stub.wait_for_post(lambda body: body.get("thread_ts") == later) is not None
-    steps = slack.stub.posts(lambda body: body.get("thread_ts") == ts and "Bron:" in body.get("text", ""))
+    steps = slack.stub.posts(
+        lambda body: body.get("thread_ts") == ts and "Bron:" in body.get("text", "")
+    )
     assert len(steps) == 1
 
 
 @pytest.mark.parametrize("problem", ["signature", "stale"])
 def test_a_badly_signed_or_stale_request_is_refused_and_not_answered(slack, problem):
     options = {"secret": "verkeerd-geheim"} if problem == "signature" else {"age": 6 * 60}
-    _, (status, _, _) = slack.message("de ouders weigeren hulp", user="U0BAD", channel="D0BAD",
-                                      **options)
+    _, (status, _, _) = slack.message(
+        "de ouders weigeren hulp", user="U0BAD", channel="D0BAD", **options
+    )
     assert status == 401
     # A good message after it is answered; by then nothing came for the refused one.
     good, _ = slack.message("de ouders weigeren hulp", user="U0GOOD", channel="D0GOOD")

@@ -48,8 +48,11 @@ def post(assistant, activity, authorization=None):
     headers = {"Content-Type": "application/json"}
     if authorization:
         headers["Authorization"] = authorization
-    request = urllib.request.Request(f"{assistant.url}/webhooks/teams/webhook",
-                                     data=json.dumps(activity).encode("utf-8"), headers=headers)
+    request = urllib.request.Request(
+        f"{assistant.url}/webhooks/teams/webhook",
+        data=json.dumps(activity).encode("utf-8"),
+        headers=headers,
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as reply:
             return reply.status
@@ -71,7 +74,9 @@ def cards(bodies):
 
 def tracker_rows(assistant, sender):
     with sqlite3.connect(assistant.tracker_db) as db:
-        return db.execute("SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+        return db.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)
+        ).fetchall()
 
 
 def with_steps(activities, conversation):
@@ -99,8 +104,9 @@ def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assi
     assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
 
     # The NLU got the text without the mention; the display name was not stored.
-    user_texts = [json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread)
-                  if kind == "user"]
+    user_texts = [
+        json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread) if kind == "user"
+    ]
     assert user_texts == ["de ouders weigeren hulp"]
     assert "Jan Jansen" not in assistant.tracker_db.read_bytes().decode("latin-1")
     assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
@@ -113,21 +119,30 @@ def test_a_button_click_is_answered_like_its_payload(assistant, stubs):
     replies = replies_in(stubs.wait_for(lambda a: with_steps(a, thread)), thread)
     step_texts = [runs(c) for c in cards(replies) if "ColumnSet" in json.dumps(c)][0]
     expected = render_answer(load_protocol(), "verantwoordelijkheid")
-    assert [s["tekst"] for s in expected.payload["stappen"]] == \
-        [t for t in step_texts if t in {s["tekst"] for s in expected.payload["stappen"]}]
+    assert [s["tekst"] for s in expected.payload["stappen"]] == [
+        t for t in step_texts if t in {s["tekst"] for s in expected.payload["stappen"]}
+    ]
 
 
 def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
     thread = new_thread()
-    assert post(assistant, channel_message(stubs, "<at>Meldcode</at>&nbsp;", thread),
-                f"Bearer {stubs.sign()}") == 200
+    assert (
+        post(
+            assistant,
+            channel_message(stubs, "<at>Meldcode</at>&nbsp;", thread),
+            f"Bearer {stubs.sign()}",
+        )
+        == 200
+    )
     (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
     assert reply["text"] == load_protocol().kanaal["leeg"] and reply["textFormat"] == "plain"
     assert tracker_rows(assistant, thread) == []
 
 
-@pytest.mark.parametrize("case", ["no token", "not bearer", "bad signature", "wrong audience",
-                                  "expired", "other serviceUrl"])
+@pytest.mark.parametrize(
+    "case",
+    ["no token", "not bearer", "bad signature", "wrong audience", "expired", "other serviceUrl"],
+)
 def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant, stubs, case):
     now = int(time.time())
     thread = new_thread()
@@ -147,7 +162,9 @@ def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant,
 
 
 def test_the_commands_of_the_app_manifest_are_understood(assistant):
-    manifest = json.loads((PROJECT_ROOT / "deploy" / "teams" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(
+        (PROJECT_ROOT / "deploy" / "teams" / "manifest.json").read_text(encoding="utf-8")
+    )
     not_understood = [domain_text("utter_default"), domain_text("utter_out_of_scope")]
     for command in manifest["bots"][0]["commandLists"][0]["commands"]:
         reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])

@@ -3,7 +3,8 @@ exercise answers never raise on random input."""
 
 import json
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.content import load_protocol
 from bot.contract import SITUATION_IDS
@@ -13,14 +14,23 @@ from bot.render import clean_place, render_answer
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 any_text = st.text(max_size=300)
-entities = st.lists(st.fixed_dictionaries(
-    {"entity": st.sampled_from(["fase", "plaats", "oefen_keuze", "x"]),
-     "value": st.one_of(any_text, st.integers(), st.none())}), max_size=3)
+entities = st.lists(
+    st.fixed_dictionaries(
+        {
+            "entity": st.sampled_from(["fase", "plaats", "oefen_keuze", "x"]),
+            "value": st.one_of(any_text, st.integers(), st.none()),
+        }
+    ),
+    max_size=3,
+)
 
 
 @FUZZ
-@given(situation=st.sampled_from(SITUATION_IDS), gemeld=st.booleans(),
-       plaats=st.one_of(st.none(), any_text, st.integers(), st.lists(any_text)))
+@given(
+    situation=st.sampled_from(SITUATION_IDS),
+    gemeld=st.booleans(),
+    plaats=st.one_of(st.none(), any_text, st.integers(), st.lists(any_text)),
+)
 def test_render_answer_always_gives_a_valid_payload(situation, gemeld, plaats):
     answer = render_answer(load_protocol(), situation, gemeld=gemeld, plaats=plaats)
     assert json.loads(json.dumps(answer.payload))["situatie"] == situation
@@ -33,9 +43,13 @@ def test_render_answer_always_gives_a_valid_payload(situation, gemeld, plaats):
 
 
 @FUZZ
-@given(value=st.recursive(st.one_of(any_text, st.integers(), st.none()),
-                          lambda children: st.lists(children) | st.dictionaries(any_text, children),
-                          max_leaves=10))
+@given(
+    value=st.recursive(
+        st.one_of(any_text, st.integers(), st.none()),
+        lambda children: st.lists(children) | st.dictionaries(any_text, children),
+        max_leaves=10,
+    )
+)
 def test_redaction_never_raises(value):
     redact_value(value)
     if isinstance(value, str):
@@ -43,13 +57,24 @@ def test_redaction_never_raises(value):
 
 
 @FUZZ
-@given(text=any_text, intent=st.one_of(st.none(), any_text, st.sampled_from(
-    ["zorgen_blijven", "informeren_fase", "hulp_geweigerd", "oefen_antwoord"])), found=entities)
+@given(
+    text=any_text,
+    intent=st.one_of(
+        st.none(),
+        any_text,
+        st.sampled_from(["zorgen_blijven", "informeren_fase", "hulp_geweigerd", "oefen_antwoord"]),
+    ),
+    found=entities,
+)
 def test_exercise_answers_never_raise(text, intent, found):
     exercises = load_exercises()
     for case in list(exercises.cases.values())[:3]:
         choice = choice_from_message(case, text, intent, found)
-        assert choice is None or choice in exercises.answers or choice in exercises.mistakes \
+        assert (
+            choice is None
+            or choice in exercises.answers
+            or choice in exercises.mistakes
             or choice in load_protocol().situations
+        )
         case_message(exercises, case, 1, 3)
     option_number(text)

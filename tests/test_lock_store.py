@@ -8,8 +8,16 @@ from bot import settings
 from bot.lock_store import EnvLockStore, SerialisedRedisLockStore
 from tests.conftest import PROJECT_ROOT
 
-LOCK_VARIABLES = ("LOCK_STORE_TYPE", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
-                  "REDIS_USE_SSL", "LOCK_STORE_KEY_PREFIX", "SANIC_WORKERS")
+LOCK_VARIABLES = (
+    "LOCK_STORE_TYPE",
+    "REDIS_HOST",
+    "REDIS_PORT",
+    "REDIS_DB",
+    "REDIS_PASSWORD",
+    "REDIS_USE_SSL",
+    "LOCK_STORE_KEY_PREFIX",
+    "SANIC_WORKERS",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +58,14 @@ def test_redis_with_every_setting_from_the_environment(monkeypatch):
 
 def test_redis_defaults(monkeypatch):
     monkeypatch.setenv("LOCK_STORE_TYPE", "Redis")
-    assert settings.redis_lock_store() == {"host": "localhost", "port": 6379, "db": 1,
-                                          "password": None, "use_ssl": False, "key_prefix": None}
+    assert settings.redis_lock_store() == {
+        "host": "localhost",
+        "port": 6379,
+        "db": 1,
+        "password": None,
+        "use_ssl": False,
+        "key_prefix": None,
+    }
 
 
 def test_unknown_lock_store_type_is_refused_with_the_choices(monkeypatch):
@@ -60,14 +74,17 @@ def test_unknown_lock_store_type_is_refused_with_the_choices(monkeypatch):
         EnvLockStore()
 
 
-@pytest.mark.parametrize("lock_store, wanted, kept", [
-    ("redis", "4", "4"),
-    ("in_memory", "1", "1"),
-    ("in_memory", "4", "1"),
-    ("memcached", "4", "1"),
-    ("redis", "0", "1"),
-    ("redis", "veel", "1"),
-])
+@pytest.mark.parametrize(
+    "lock_store, wanted, kept",
+    [
+        ("redis", "4", "4"),
+        ("in_memory", "1", "1"),
+        ("in_memory", "4", "1"),
+        ("memcached", "4", "1"),
+        ("redis", "0", "1"),
+        ("redis", "veel", "1"),
+    ],
+)
 def test_several_sanic_workers_only_with_redis(monkeypatch, capsys, lock_store, wanted, kept):
     monkeypatch.setenv("LOCK_STORE_TYPE", lock_store)
     monkeypatch.setenv("SANIC_WORKERS", wanted)

@@ -28,9 +28,15 @@ def redis_env(tmp_path_factory):
 
 
 def lock_stores(env, count):
-    return [SerialisedRedisLockStore(host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]),
-                                     db=int(env["REDIS_DB"]), password=env["REDIS_PASSWORD"])
-            for _ in range(count)]
+    return [
+        SerialisedRedisLockStore(
+            host=env["REDIS_HOST"],
+            port=int(env["REDIS_PORT"]),
+            db=int(env["REDIS_DB"]),
+            password=env["REDIS_PASSWORD"],
+        )
+        for _ in range(count)
+    ]
 
 
 def test_tickets_issued_at_the_same_moment_are_unique_and_all_kept(redis_env):

@@ -13,8 +13,9 @@ def domain_intents():
 
 def test_no_held_out_utterance_is_in_the_training_data():
     training = {normalised_text(m.get("text")) for m in examples(TRAINING_DATA)}
-    overlap = [m.get("text") for m in examples(HELD_OUT_SET)
-               if normalised_text(m.get("text")) in training]
+    overlap = [
+        m.get("text") for m in examples(HELD_OUT_SET) if normalised_text(m.get("text")) in training
+    ]
     assert overlap == []
 
 
@@ -27,12 +28,16 @@ def test_held_out_set_is_large_enough_and_covers_every_intent():
 def test_training_data_covers_every_intent_and_both_fase_values():
     training = examples(TRAINING_DATA)
     assert {m.get("intent") for m in training} == domain_intents()
-    fase_values = {e["value"] for m in training for e in m.get("entities", [])
-                   if e["entity"] == "fase"}
+    fase_values = {
+        e["value"] for m in training for e in m.get("entities", []) if e["entity"] == "fase"
+    }
     assert fase_values == {"doorverwezen", "gemeld"}
 
 
 def test_held_out_set_has_enough_fase_annotations():
-    annotated = [m for m in examples(HELD_OUT_SET)
-                 if any(e["entity"] == "fase" for e in m.get("entities", []))]
+    annotated = [
+        m
+        for m in examples(HELD_OUT_SET)
+        if any(e["entity"] == "fase" for e in m.get("entities", []))
+    ]
     assert len(annotated) >= 40

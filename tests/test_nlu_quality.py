@@ -23,7 +23,7 @@ FASE_F1_FLOOR = 0.85
 @pytest.fixture(scope="module")
 def predictions():
     held_out = examples(HELD_OUT_SET)
-    return list(zip(held_out, parse_all(MODEL, held_out)))
+    return list(zip(held_out, parse_all(MODEL, held_out), strict=True))
 
 
 def test_intent_macro_f1_on_held_out_set(predictions):
@@ -32,25 +32,42 @@ def test_intent_macro_f1_on_held_out_set(predictions):
     labels = sorted(set(expected))
     # A fallback counts as a miss of the true intent, not as a class of its own.
     macro_f1 = f1_score(expected, predicted, labels=labels, average="macro", zero_division=0)
-    report = classification_report(expected, predicted, labels=labels, zero_division=0,
-                                   output_dict=True)
+    report = classification_report(
+        expected, predicted, labels=labels, zero_division=0, output_dict=True
+    )
     results = PROJECT_ROOT / "results"
     results.mkdir(exist_ok=True)
-    (results / "nlu_heldout.json").write_text(json.dumps(
-        {"intent_macro_f1": macro_f1, "report": report,
-         "errors": [{"verwacht": e, "voorspeld": p} for e, p in zip(expected, predicted) if e != p]},
-        indent=2, ensure_ascii=False), encoding="utf-8")
+    (results / "nlu_heldout.json").write_text(
+        json.dumps(
+            {
+                "intent_macro_f1": macro_f1,
+                "report": report,
+                "errors": [
+                    {"verwacht": e, "voorspeld": p}
+                    for e, p in zip(expected, predicted, strict=True)
+                    if e != p
+                ],
+            },
+            indent=2,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nIntent macro-F1 op de held-out set: {macro_f1:.3f} ({len(expected)} zinnen)")
     assert macro_f1 >= INTENT_MACRO_F1_FLOOR
 
 
 def test_fase_extraction_f1_on_held_out_set(predictions):
-    score = set_f1((fase_values(m.get("entities", [])), fase_values(p.get("entities", [])))
-                   for m, p in predictions)
+    score = set_f1(
+        (fase_values(m.get("entities", [])), fase_values(p.get("entities", [])))
+        for m, p in predictions
+    )
     f1, true_pos, false_pos, false_neg = score["f1"], score["tp"], score["fp"], score["fn"]
     results = PROJECT_ROOT / "results"
     results.mkdir(exist_ok=True)
-    (results / "nlu_heldout_fase.json").write_text(json.dumps(
-        {"fase_f1": f1, "tp": true_pos, "fp": false_pos, "fn": false_neg}), encoding="utf-8")
+    (results / "nlu_heldout_fase.json").write_text(
+        json.dumps({"fase_f1": f1, "tp": true_pos, "fp": false_pos, "fn": false_neg}),
+        encoding="utf-8",
+    )
     print(f"\nfase-F1 op de held-out set: {f1:.3f} (tp={true_pos} fp={false_pos} fn={false_neg})")
     assert f1 >= FASE_F1_FLOOR

@@ -9,15 +9,27 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.oefening import ActionOefeningAntwoord, ActionOefeningStart, ActionOefeningStop
 from bot.content import ContentError, load_protocol
 from bot.oefening import (
-    DEFAULT_EXERCISE_FILE, case_message, choice_from_message, feedback_text, load_exercises,
-    option_number, parse_exercises, pick_round, summary_text,
+    DEFAULT_EXERCISE_FILE,
+    case_message,
+    choice_from_message,
+    feedback_text,
+    load_exercises,
+    option_number,
+    parse_exercises,
+    pick_round,
+    summary_text,
 )
 from bot.render import select_steps
 from tests.conftest import yaml_variant
 
 CONTRACT_SITUATIONS = {
-    "zorgen_na_doorverwijzing", "zorgen_na_melding", "hulp_geweigerd", "verhuizing", "acuut",
-    "verantwoordelijkheid", "stappen_meldcode",
+    "zorgen_na_doorverwijzing",
+    "zorgen_na_melding",
+    "hulp_geweigerd",
+    "verhuizing",
+    "acuut",
+    "verantwoordelijkheid",
+    "stappen_meldcode",
 }
 
 
@@ -69,10 +81,15 @@ def write_variant(tmp_path, change):
 @pytest.mark.parametrize(
     "change, named",
     [
-        (lambda raw: raw["casussen"][0].update({"stappen": ["melding.verzonnen"]}), "melding.verzonnen"),
+        (
+            lambda raw: raw["casussen"][0].update({"stappen": ["melding.verzonnen"]}),
+            "melding.verzonnen",
+        ),
         (lambda raw: raw["casussen"][0].update({"stappen": ["acuut.melden"]}), "situatietabel"),
-        (lambda raw: raw["casussen"][0].update({"opties": ["afwachten", "dossier_sluiten"]}),
-         "goede antwoord"),
+        (
+            lambda raw: raw["casussen"][0].update({"opties": ["afwachten", "dossier_sluiten"]}),
+            "goede antwoord",
+        ),
         (lambda raw: raw["casussen"][0]["opties"].append("iets_anders"), "iets_anders"),
         (lambda raw: raw["casussen"][0].update({"situatie": "onbekend"}), "onbekend"),
         (lambda raw: raw["teksten"].pop("score"), "score"),
@@ -98,9 +115,17 @@ def test_round_has_no_repeats_and_never_starts_with_the_last_case(exercises):
 
 @pytest.mark.parametrize(
     "text, number",
-    [("2", 2), ("optie 3", 3), ("ik kies de tweede", 2), ("4.", 4), ("de eerste", 1),
-     ("ik heb een melding gedaan", None), ("ouders weigeren hulp", None), ("", None),
-     ("ik denk dat ik volgens het protocol nu optie 2 moet kiezen", None)],
+    [
+        ("2", 2),
+        ("optie 3", 3),
+        ("ik kies de tweede", 2),
+        ("4.", 4),
+        ("de eerste", 1),
+        ("ik heb een melding gedaan", None),
+        ("ouders weigeren hulp", None),
+        ("", None),
+        ("ik denk dat ik volgens het protocol nu optie 2 moet kiezen", None),
+    ],
 )
 def test_option_number(text, number):
     assert option_number(text) == number
@@ -113,13 +138,17 @@ def test_choice_from_button_number_and_free_text(exercises):
     assert choice_from_message(case, "3", "oefen_antwoord", []) == case.opties[2]
     assert choice_from_message(case, "ik meld direct", "hulp_geweigerd", []) == "hulp_geweigerd"
     fase = [{"entity": "fase", "value": "gemeld"}]
-    assert choice_from_message(case, "zorgen na melding", "zorgen_blijven", fase) == "zorgen_na_melding"
+    assert (
+        choice_from_message(case, "zorgen na melding", "zorgen_blijven", fase)
+        == "zorgen_na_melding"
+    )
     assert choice_from_message(case, "weet ik niet", "nlu_fallback", []) is None
 
 
 def test_feedback_for_a_common_mistake_explains_why(exercises, protocol):
-    case = next(c for c in exercises.cases.values()
-                if any(o in exercises.mistakes for o in c.opties))
+    case = next(
+        c for c in exercises.cases.values() if any(o in exercises.mistakes for o in c.opties)
+    )
     mistake = next(o for o in case.opties if o in exercises.mistakes)
     text = feedback_text(exercises, protocol, case, mistake)
     assert text.startswith(exercises.texts["fout"])
@@ -138,7 +167,8 @@ def test_case_message_has_numbered_options_buttons_and_payload(exercises):
     for number, key in enumerate(case.opties, 1):
         assert f"{number}. {exercises.label(key)}" in message["text"].split("\n")
     assert [b["payload"] for b in message["buttons"]] == [
-        f'/oefen_antwoord{{"oefen_keuze": "{key}"}}' for key in case.opties] + ["/stop_oefenmodus"]
+        f'/oefen_antwoord{{"oefen_keuze": "{key}"}}' for key in case.opties
+    ] + ["/stop_oefenmodus"]
     assert message["json_message"]["casus_id"] == case.id
 
 
@@ -164,8 +194,9 @@ def started(dispatcher, tracker_factory, domain, case_slots=None):
     return slots(events)["oefening"], events
 
 
-def test_start_presents_the_first_case_and_saves_the_case_slots(dispatcher, tracker_factory,
-                                                                domain, exercises):
+def test_start_presents_the_first_case_and_saves_the_case_slots(
+    dispatcher, tracker_factory, domain, exercises
+):
     state, events = started(dispatcher, tracker_factory, domain, {"fase": "gemeld"})
     assert slots(events)["oefenmodus"] is True
     assert len(state["ronde"]) == exercises.round_size and state["index"] == 0
@@ -186,8 +217,15 @@ def test_right_answer_gives_feedback_sourced_steps_and_the_next_case(
     case = exercises.cases[state["ronde"][0]]
     dispatcher = CollectingDispatcher()
     entities = [{"entity": "oefen_keuze", "value": case.situatie}]
-    events = answer(state, tracker_factory, dispatcher, domain, intent="oefen_antwoord",
-                    entities=entities, text="/oefen_antwoord")
+    events = answer(
+        state,
+        tracker_factory,
+        dispatcher,
+        domain,
+        intent="oefen_antwoord",
+        entities=entities,
+        text="/oefen_antwoord",
+    )
     feedback, steps, next_case = dispatcher.messages
     assert feedback["text"].startswith(exercises.texts["goed"])
     assert steps["custom"]["type"] == "vervolgstappen"
@@ -203,8 +241,15 @@ def test_wrong_free_text_answer_is_judged_and_case_slots_are_restored(
     case = exercises.cases[state["ronde"][0]]
     wrong_intent = "acute_zorgen" if case.situatie != "acuut" else "hulp_geweigerd"
     dispatcher = CollectingDispatcher()
-    events = answer(state, tracker_factory, dispatcher, domain, intent=wrong_intent,
-                    text="iets in eigen woorden", extracted={"fase": "gemeld", "plaats": "Zwolle"})
+    events = answer(
+        state,
+        tracker_factory,
+        dispatcher,
+        domain,
+        intent=wrong_intent,
+        text="iets in eigen woorden",
+        extracted={"fase": "gemeld", "plaats": "Zwolle"},
+    )
     assert dispatcher.messages[0]["text"].startswith(exercises.texts["fout"])
     result = slots(events)
     assert result["oefening"]["fout"] == [case.situatie]
@@ -224,11 +269,19 @@ def test_last_answer_ends_the_round_with_score_and_advice_mode(tracker_factory, 
     state = {**state, "index": len(state["ronde"]) - 1, "goed": 1, "fout": ["acuut"]}
     dispatcher = CollectingDispatcher()
     case = exercises.cases[state["ronde"][-1]]
-    events = answer(state, tracker_factory, dispatcher, domain, intent="oefen_antwoord",
-                    entities=[{"entity": "oefen_keuze", "value": case.situatie}], text="x")
+    events = answer(
+        state,
+        tracker_factory,
+        dispatcher,
+        domain,
+        intent="oefen_antwoord",
+        entities=[{"entity": "oefen_keuze", "value": case.situatie}],
+        text="x",
+    )
     summary = dispatcher.messages[-1]["text"]
     assert summary.split("\n")[0] == exercises.texts["score"].replace("{goed}", "2").replace(
-        "{aantal}", str(len(state["ronde"])))
+        "{aantal}", str(len(state["ronde"]))
+    )
     result = slots(events)
     assert result["oefenmodus"] is False
     assert result["oefening"] == {"laatste": state["ronde"][-1]}
@@ -240,12 +293,18 @@ def test_stop_half_way_leaves_no_exercise_state(tracker_factory, dispatcher, dom
     tracker = tracker_factory(slots={"oefening": state, "oefenmodus": True, "fase": "gemeld"})
     events = run(ActionOefeningStop(), dispatcher, tracker, domain)
     assert dispatcher.messages[0]["text"] == exercises.texts["gestopt"]
-    assert slots(events) == {"oefenmodus": False, "oefening": None, "fase": "doorverwezen",
-                             "plaats": None, "gemeld_bij_vt": None}
+    assert slots(events) == {
+        "oefenmodus": False,
+        "oefening": None,
+        "fase": "doorverwezen",
+        "plaats": None,
+        "gemeld_bij_vt": None,
+    }
 
 
-def test_stop_outside_an_exercise_says_so_and_keeps_the_case(tracker_factory, dispatcher, domain,
-                                                             exercises):
+def test_stop_outside_an_exercise_says_so_and_keeps_the_case(
+    tracker_factory, dispatcher, domain, exercises
+):
     tracker = tracker_factory(slots={"fase": "gemeld", "oefening": {"laatste": "x"}})
     events = run(ActionOefeningStop(), dispatcher, tracker, domain)
     assert dispatcher.messages[0]["text"] == exercises.texts["niet_aan_het_oefenen"]

@@ -28,23 +28,30 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(tmp_path):
         say = lambda text: assistant.say(sender, text)  # noqa: E731
         assert is_question(say("ik blijf me zorgen maken over een leerling"))
         assert step_ids(say("we hebben gemeld bij Veilig Thuis")) == [
-            "melding.blijven_volgen", "melding.opnieuw_contact"]
+            "melding.blijven_volgen",
+            "melding.opnieuw_contact",
+        ]
         # Whatever the assistant makes of these, none of it may be kept.
         say(f"de moeder heet {PERSONAL['naam']}, bsn {PERSONAL['bsn']}, tel {PERSONAL['mobiel']}")
-        say(f"mail {PERSONAL['mail']}, adres {PERSONAL['postcode']}, "
-            f"rekening {PERSONAL['iban']}, vast {PERSONAL['vast']}")
+        say(
+            f"mail {PERSONAL['mail']}, adres {PERSONAL['postcode']}, "
+            f"rekening {PERSONAL['iban']}, vast {PERSONAL['vast']}"
+        )
 
         assistant.restart_rasa()
         assert assistant.rasa_starts == 2
         # fase=gemeld survived the restart: a move needs no question now.
         moved = say("het gezin is nu verhuisd naar Zwolle")
-        assert step_ids(moved) == ["verhuizing.contact_nieuwe_woonplaats",
-                                   "verhuizing.overdracht_checken"]
+        assert step_ids(moved) == [
+            "verhuizing.contact_nieuwe_woonplaats",
+            "verhuizing.overdracht_checken",
+        ]
         assert "Zwolle" in texts(moved)
 
     with sqlite3.connect(assistant.tracker_db) as db:
-        stored = "\n".join(row[0] for row in db.execute(
-            "select data from events where sender_id = ?", (sender,)))
+        stored = "\n".join(
+            row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))
+        )
     raw_file = assistant.tracker_db.read_bytes().decode("latin-1")
     logs = assistant.rasa_log.read_text() + assistant.action_log.read_text()
     assert "parse_data_text" in logs  # the debug log did see the messages

@@ -7,7 +7,9 @@ import sqlite3
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -17,11 +19,21 @@ from bot.privacy.retention import purge
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
 from tests.conftest import PROJECT_ROOT
 
-PERSONAL = ["111222333", "06-12345678", "+31 20 123 4567", "jan.jansen@example.nl",
-            "NL91ABNA0417164300", "1234 AB 12", "12-03-2015", "Fatima"]
-MESSAGE = ("mijn naam is Fatima, bsn 111222333, bel 06-12345678 of +31 20 123 4567, "
-           "mail jan.jansen@example.nl, iban NL91ABNA0417164300, adres 1234 AB 12, "
-           "geboren 12-03-2015. het gezin is verhuisd naar Zwolle")
+PERSONAL = [
+    "111222333",
+    "06-12345678",
+    "+31 20 123 4567",
+    "jan.jansen@example.nl",
+    "NL91ABNA0417164300",
+    "1234 AB 12",
+    "12-03-2015",
+    "Fatima",
+]
+MESSAGE = (
+    "mijn naam is Fatima, bsn 111222333, bel 06-12345678 of +31 20 123 4567, "
+    "mail jan.jansen@example.nl, iban NL91ABNA0417164300, adres 1234 AB 12, "
+    "geboren 12-03-2015. het gezin is verhuisd naar Zwolle"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +49,19 @@ def store(tmp_path, monkeypatch, domain):
 
 
 def conversation(sender, text, domain, timestamp=None):
-    user = UserUttered(text, {"name": "verhuizing", "confidence": 0.9},
-                       [{"entity": "plaats", "value": "Zwolle"}],
-                       parse_data={"text": text, "intent": {"name": "verhuizing"}})
-    events = [ActionExecuted("action_listen"), user, SlotSet("plaats", "Zwolle"),
-              SlotSet("fase", "gemeld"), BotUttered(f"U zei: {text}")]
+    user = UserUttered(
+        text,
+        {"name": "verhuizing", "confidence": 0.9},
+        [{"entity": "plaats", "value": "Zwolle"}],
+        parse_data={"text": text, "intent": {"name": "verhuizing"}},
+    )
+    events = [
+        ActionExecuted("action_listen"),
+        user,
+        SlotSet("plaats", "Zwolle"),
+        SlotSet("fase", "gemeld"),
+        BotUttered(f"U zei: {text}"),
+    ]
     if timestamp is not None:
         for event in events:
             event.timestamp = timestamp
@@ -69,21 +89,35 @@ def test_nothing_personal_reaches_the_database_but_slots_survive(store, domain):
 
 def bsn():
     def with_check_digit(digits):
-        total = sum(d * w for d, w in zip(digits, range(9, 1, -1)))
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
         last = total % 11
         return None if last > 9 else "".join(map(str, digits)) + str(last)
-    return st.lists(st.integers(0, 9), min_size=8, max_size=8).map(with_check_digit).filter(
-        lambda value: value is not None and value != "000000000")
+
+    return (
+        st.lists(st.integers(0, 9), min_size=8, max_size=8)
+        .map(with_check_digit)
+        .filter(lambda value: value is not None and value != "000000000")
+    )
 
 
-mobile = st.integers(10_000_000, 99_999_999).flatmap(lambda n: st.sampled_from([
-    f"06{n}", f"06-{n}", f"06 {str(n)[:4]} {str(n)[4:]}", f"+316{n}", f"+31 6 {n}"]))
+mobile = st.integers(10_000_000, 99_999_999).flatmap(
+    lambda n: st.sampled_from(
+        [f"06{n}", f"06-{n}", f"06 {str(n)[:4]} {str(n)[4:]}", f"+316{n}", f"+31 6 {n}"]
+    )
+)
 
 
-@hypothesis_settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(number=bsn(), phone=mobile)
-def test_generated_bsns_and_phones_never_reach_the_database_or_logs(tmp_path_factory, domain, number, phone):
+def test_generated_bsns_and_phones_never_reach_the_database_or_logs(
+    tmp_path_factory, domain, number, phone
+):
     db = tmp_path_factory.mktemp("db") / "tracker.db"
     store = RedactingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
     text = f"de moeder heet Anna, bsn {number}, telefoon {phone}, verhuisd naar Emmen"
@@ -103,7 +137,9 @@ def test_generated_bsns_and_phones_never_reach_the_database_or_logs(tmp_path_fac
         assert "Anna" not in kept and "Emmen" in kept
 
 
-def test_purge_removes_only_conversations_older_than_the_retention(store, domain, monkeypatch, tmp_path):
+def test_purge_removes_only_conversations_older_than_the_retention(
+    store, domain, monkeypatch, tmp_path
+):
     day = 24 * 60 * 60
     asyncio.run(store.save(conversation("oud", "oud gesprek", domain, time.time() - 40 * day)))
     asyncio.run(store.save(conversation("nieuw", "nieuw gesprek", domain, time.time() - 2 * day)))

@@ -8,10 +8,14 @@ from rasa.core.actions.action import RemoteAction
 
 from bot import rasa_patches
 
-VALID = {"events": [{"event": "slot", "name": "fase", "value": "gemeld"}],
-         "responses": [{"text": "Stap 1"}]}
-INVALID = {"events": [{"event": "slot", "name": "fase", "value": "gemeld"}],
-           "responses": "geen lijst"}
+VALID = {
+    "events": [{"event": "slot", "name": "fase", "value": "gemeld"}],
+    "responses": [{"text": "Stap 1"}],
+}
+INVALID = {
+    "events": [{"event": "slot", "name": "fase", "value": "gemeld"}],
+    "responses": "geen lijst",
+}
 
 
 @pytest.fixture

@@ -28,7 +28,9 @@ def test_move_after_report_adds_the_handover_check(protocol):
 def test_report_flag_changes_nothing_for_other_situations(protocol):
     for situation_id in SITUATION_IDS:
         if situation_id != "verhuizing":
-            assert select_steps(protocol, situation_id, True) == select_steps(protocol, situation_id)
+            assert select_steps(protocol, situation_id, True) == select_steps(
+                protocol, situation_id
+            )
 
 
 def test_unknown_situation_is_an_error(protocol):

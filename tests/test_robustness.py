@@ -20,10 +20,20 @@ from tests.test_e2e_rest import step_ids, texts
 
 @pytest.mark.parametrize(
     "raw",
-    [b"{", b"\xff\xfe", b"[]", b'"tekst"', b"{}", b'{"sender": "a"}', b'{"message": "hoi"}',
-     b'{"sender": 5, "message": "hoi"}', b'{"sender": "a", "message": ["hoi"]}',
-     b'{"sender": "", "message": "hoi"}', b'{"sender": "a", "message": "hoi", "metadata": 3}',
-     json.dumps({"sender": "x" * 500, "message": "hoi"}).encode()],
+    [
+        b"{",
+        b"\xff\xfe",
+        b"[]",
+        b'"tekst"',
+        b"{}",
+        b'{"sender": "a"}',
+        b'{"message": "hoi"}',
+        b'{"sender": 5, "message": "hoi"}',
+        b'{"sender": "a", "message": ["hoi"]}',
+        b'{"sender": "", "message": "hoi"}',
+        b'{"sender": "a", "message": "hoi", "metadata": 3}',
+        json.dumps({"sender": "x" * 500, "message": "hoi"}).encode(),
+    ],
 )
 def test_malformed_bodies_are_refused(raw):
     with pytest.raises(ValueError):
@@ -32,11 +42,16 @@ def test_malformed_bodies_are_refused(raw):
 
 def test_valid_body():
     assert parse_body(b'{"sender": "a", "message": "hoi"}') == {
-        "sender": "a", "message": "hoi", "metadata": None}
+        "sender": "a",
+        "message": "hoi",
+        "metadata": None,
+    }
 
 
 def test_control_characters_are_removed_but_lines_kept():
-    assert clean_text("\x00de ouders\x07 weigeren\u0085 hulp\nnu\x1b") == "de ouders weigeren hulp\nnu"
+    assert (
+        clean_text("\x00de ouders\x07 weigeren\u0085 hulp\nnu\x1b") == "de ouders weigeren hulp\nnu"
+    )
     assert clean_text(" \x00\x01 ") == ""
 
 
@@ -48,8 +63,14 @@ def test_api_is_off_unless_a_token_is_set_and_cors_only_for_configured_origins(m
     assert server_args() == []
     monkeypatch.setenv("RASA_API_TOKEN", "geheim")
     monkeypatch.setenv("CORS_ORIGINS", "https://intranet.example.nl, https://b.example.nl")
-    assert server_args() == ["--enable-api", "--auth-token", "geheim",
-                             "--cors", "https://intranet.example.nl", "https://b.example.nl"]
+    assert server_args() == [
+        "--enable-api",
+        "--auth-token",
+        "geheim",
+        "--cors",
+        "https://intranet.example.nl",
+        "https://b.example.nl",
+    ]
 
 
 # --- On real servers ---
@@ -73,19 +94,39 @@ def assistant(tmp_path_factory):
 @pytest.mark.integration
 def test_malformed_requests_get_4xx_and_the_server_goes_on(assistant):
     url = f"{assistant.url}/webhooks/rest/webhook"
-    bad = [b"{niet json", b"\xff\xfe\x00", b"[1, 2]", b'{"sender": "a"}',
-           b'{"sender": 1, "message": 2}', b'{"sender": "a", "message": null}']
+    bad = [
+        b"{niet json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'{"sender": "a"}',
+        b'{"sender": 1, "message": 2}',
+        b'{"sender": "a", "message": null}',
+    ]
     for body in bad:
         status, _ = post(url, body)
         assert 400 <= status < 500, body
     status, _ = post(url, b'{"sender": "a", "message": "' + b"x" * (MAX_BODY_BYTES + 10) + b'"}')
     assert status == 413
-    assert step_ids(assistant.say("na-fouten", "de ouders weigeren hulp")) == ["weigering.direct_melden"]
+    assert step_ids(assistant.say("na-fouten", "de ouders weigeren hulp")) == [
+        "weigering.direct_melden"
+    ]
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "Привет, как дела?", "\x00\x01\x02",
-                                     "مرحبا", "a" * 5000, "{{}}[]<script>", "\u202e\u200b"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "   ",
+        "😀😀😀",
+        "Привет, как дела?",
+        "\x00\x01\x02",
+        "مرحبا",
+        "a" * 5000,
+        "{{}}[]<script>",
+        "\u202e\u200b",
+    ],
+)
 def test_odd_messages_get_a_sensible_reply(assistant, message):
     reply = assistant.say(f"raar-{uuid.uuid4().hex}", message)
     assert reply and all(m.get("text") or m.get("custom") for m in reply)
@@ -123,8 +164,10 @@ def test_http_api_is_off_and_other_origins_get_no_cors(assistant):
             urllib.request.urlopen(request, timeout=10)
         assert error.value.code in (404, 405)
     request = urllib.request.Request(
-        f"{assistant.url}/webhooks/rest/webhook", method="OPTIONS",
-        headers={"Origin": "https://elders.example.com", "Access-Control-Request-Method": "POST"})
+        f"{assistant.url}/webhooks/rest/webhook",
+        method="OPTIONS",
+        headers={"Origin": "https://elders.example.com", "Access-Control-Request-Method": "POST"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as reply:
             headers = reply.headers

@@ -39,25 +39,40 @@ B_WORKERS = 2
 def cluster(tmp_path_factory):
     base = tmp_path_factory.mktemp("scale-out")
     with postgres_server(base) as database, redis_server(base) as redis_env:
-        env = {**database, **redis_env, "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
-               # Waiting for the lock counts towards the reply time.
-               "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS)}
-        with running_assistants(base, 2, env, ["--enable-api", "--auth-token", API_TOKEN],
-                                env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}]) as pair:
+        env = {
+            **database,
+            **redis_env,
+            "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
+            # Waiting for the lock counts towards the reply time.
+            "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
+        }
+        with running_assistants(
+            base,
+            2,
+            env,
+            ["--enable-api", "--auth-token", API_TOKEN],
+            env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}],
+        ) as pair:
             yield {"servers": pair, "env": env}
 
 
 def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
     """The conversation as PostgreSQL holds it, in the order it was written."""
     url = sa.engine.url.URL.create(
-        "postgresql", username=env["TRACKER_DB_USER"], password=env["TRACKER_DB_PASSWORD"],
-        host=env["TRACKER_DB_HOST"], port=int(env["TRACKER_DB_PORT"]), database=env["TRACKER_DB"])
+        "postgresql",
+        username=env["TRACKER_DB_USER"],
+        password=env["TRACKER_DB_PASSWORD"],
+        host=env["TRACKER_DB_HOST"],
+        port=int(env["TRACKER_DB_PORT"]),
+        database=env["TRACKER_DB"],
+    )
     engine = sa.create_engine(url)
     try:
         with engine.connect() as connection:
             rows = connection.execute(
                 sa.text("select data from events where sender_id = :sender order by id"),
-                {"sender": sender})
+                {"sender": sender},
+            )
             return [json.loads(row[0]) for row in rows]
     finally:
         engine.dispose()
@@ -79,8 +94,9 @@ def turns(events: List[Dict]) -> List[Dict]:
 
 
 def server_tracker(server, sender: str) -> Dict:
-    return http_json(f"{server.url}/conversations/{sender}/tracker"
-                     f"?include_events=ALL&token={API_TOKEN}")
+    return http_json(
+        f"{server.url}/conversations/{sender}/tracker?include_events=ALL&token={API_TOKEN}"
+    )
 
 
 def forked_workers(pid: int) -> List[int]:
@@ -89,7 +105,9 @@ def forked_workers(pid: int) -> List[int]:
     workers = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            parent = next(line for line in status.read_text().splitlines() if line.startswith("PPid:"))
+            parent = next(
+                line for line in status.read_text().splitlines() if line.startswith("PPid:")
+            )
             if int(parent.split()[1]) == pid and (status.parent / "cmdline").read_bytes() == own:
                 workers.append(int(status.parent.name))
         except (OSError, StopIteration):
@@ -127,7 +145,7 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
 
     stored = turns(stored_events(cluster["env"], sender))
     assert [turn["user"] for turn in stored] == [text for text, _ in sent]
-    for turn, (_, reply) in zip(stored, sent):
+    for turn, (_, reply) in zip(stored, sent, strict=True):
         assert turn["bot"] == [message["text"] for message in reply if message.get("text")]
         assert turn["steps"] == step_ids(reply)
 
@@ -138,7 +156,9 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
     assert slots["fase"] == "gemeld"
     assert slots["situatie"] == "verhuizing"
     events = stored_events(cluster["env"], sender)
-    assert [event["event"] for event in trackers[0]["events"]] == [event["event"] for event in events]
+    assert [event["event"] for event in trackers[0]["events"]] == [
+        event["event"] for event in events
+    ]
 
 
 def test_an_exercise_round_alternating_between_servers_and_action_servers(cluster):
@@ -164,15 +184,21 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
     a, b = cluster["servers"]
     sender = f"gelijktijdig-{uuid.uuid4().hex}"
     with ThreadPoolExecutor(max_workers=CONCURRENT_MESSAGES) as pool:
-        replies = list(pool.map(lambda server: server.say(sender, "de ouders weigeren hulp"),
-                                [a, b] * (CONCURRENT_MESSAGES // 2)))
-    assert [step_ids(reply) for reply in replies] == [["weigering.direct_melden"]] * CONCURRENT_MESSAGES
+        replies = list(
+            pool.map(
+                lambda server: server.say(sender, "de ouders weigeren hulp"),
+                [a, b] * (CONCURRENT_MESSAGES // 2),
+            )
+        )
+    assert [step_ids(reply) for reply in replies] == [
+        ["weigering.direct_melden"]
+    ] * CONCURRENT_MESSAGES
 
     events = stored_events(cluster["env"], sender)
     stored = turns(events)
     assert len(stored) == CONCURRENT_MESSAGES
     # Serialised: every turn is complete (ends listening) before the next one starts.
-    for before, event in zip(events, events[1:]):
+    for before, event in zip(events, events[1:], strict=False):
         if event["event"] == "user":
             assert before["event"] == "action" and before["name"] == "action_listen"
     assert all(turn["bot"] == stored[0]["bot"] for turn in stored)
@@ -184,8 +210,12 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
     env = cluster["env"]
     # Changes its ticket under the same mutex as the servers.
     locks = SerialisedRedisLockStore(
-        host=env["REDIS_HOST"], port=int(env["REDIS_PORT"]), db=int(env["REDIS_DB"]),
-        password=env["REDIS_PASSWORD"], key_prefix=env["LOCK_STORE_KEY_PREFIX"])
+        host=env["REDIS_HOST"],
+        port=int(env["REDIS_PORT"]),
+        db=int(env["REDIS_DB"]),
+        password=env["REDIS_PASSWORD"],
+        key_prefix=env["LOCK_STORE_KEY_PREFIX"],
+    )
     ours = locks.issue_ticket(sender, lock_lifetime=LOCK_WAIT_SECONDS)
     replies = {}
 
@@ -197,8 +227,9 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
         thread.start()
     try:
         # Both servers queue a ticket behind ours in Redis and answer nothing yet.
-        assert wait_for(lambda: len(locks.get_lock(sender).tickets) == 3), \
+        assert wait_for(lambda: len(locks.get_lock(sender).tickets) == 3), (
             "de servers namen geen ticket in Redis"
+        )
         assert replies == {}
         assert stored_events(env, sender) == []
     finally:

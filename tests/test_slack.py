@@ -17,10 +17,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 
 from bot.channels import slack as slack_channel
-from bot.channels.slack_blocks import buttons_message
 from bot.channels.slack import (
-    DEFAULT_API_URL, RecentEvents, SlackInput, SlackOutput, api_url, signature_problem,
+    DEFAULT_API_URL,
+    RecentEvents,
+    SlackInput,
+    SlackOutput,
+    api_url,
+    signature_problem,
 )
+from bot.channels.slack_blocks import buttons_message
 from bot.content import load_protocol
 from bot.render import render_answer
 
@@ -37,17 +42,22 @@ class FixedClock:
 
 
 def test_the_test_signer_matches_slacks_documented_example():
-    body = ("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
-            "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
-            "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2F"
-            "commands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
-            "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c")
+    body = (
+        "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow"
+        "&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner"
+        "&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2F"
+        "commands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN"
+        "&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+    )
     signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
-    assert SignatureVerifier(SECRET).generate_signature(timestamp="1531420618", body=body) == signature
+    assert (
+        SignatureVerifier(SECRET).generate_signature(timestamp="1531420618", body=body) == signature
+    )
     assert SignatureVerifier(SECRET, FixedClock(1531420618)).is_valid(body, "1531420618", signature)
     # The same request today: correctly signed, but years old.
-    request = FakeRequest(body.encode(), {"X-Slack-Request-Timestamp": "1531420618",
-                                          "X-Slack-Signature": signature})
+    request = FakeRequest(
+        body.encode(), {"X-Slack-Request-Timestamp": "1531420618", "X-Slack-Signature": signature}
+    )
     assert not channel().is_request_from_slack_authentic(request)
 
 
@@ -61,27 +71,48 @@ class FakeRequest:
 def signed(body: bytes, content_type="application/json", age=0, secret=SECRET, extra=None):
     timestamp = str(int(time.time()) - age)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)
-    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp,
-               "X-Slack-Signature": signature, **(extra or {})}
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+        **(extra or {}),
+    }
     form = None
     if content_type == "application/x-www-form-urlencoded":
         from urllib.parse import parse_qs
+
         form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
     return FakeRequest(body, headers, form)
 
 
 def channel(**credentials) -> SlackInput:
-    return SlackInput.from_credentials({"slack_token": "xoxb-test", "slack_signing_secret": SECRET,
-                                        "use_threads": True, **credentials})
+    return SlackInput.from_credentials(
+        {
+            "slack_token": "xoxb-test",
+            "slack_signing_secret": SECRET,
+            "use_threads": True,
+            **credentials,
+        }
+    )
 
 
-def event_body(text=USER_TEXT, event_type="message", channel_id="D0DM", ts="1700000000.000100",
-               **event):
+def event_body(
+    text=USER_TEXT, event_type="message", channel_id="D0DM", ts="1700000000.000100", **event
+):
     return {
-        "type": "event_callback", "event_id": f"Ev{ts}", "team_id": "T1",
+        "type": "event_callback",
+        "event_id": f"Ev{ts}",
+        "team_id": "T1",
         "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
-        "event": {"type": event_type, "channel": channel_id, "channel_type": "im", "user": "U0USER",
-                  "text": text, "ts": ts, **event},
+        "event": {
+            "type": event_type,
+            "channel": channel_id,
+            "channel_type": "im",
+            "user": "U0USER",
+            "text": text,
+            "ts": ts,
+            **event,
+        },
     }
 
 
@@ -123,7 +154,8 @@ class Assistant:
             raise RuntimeError("kapot")
         answer = render_answer(load_protocol(), "hulp_geweigerd")
         await message.output_channel.send_response(
-            message.sender_id, {"text": answer.text, "custom": answer.payload, "timestamp": 1.0})
+            message.sender_id, {"text": answer.text, "custom": answer.payload, "timestamp": 1.0}
+        )
 
 
 def run(slack: SlackInput, request: FakeRequest, assistant=None):
@@ -140,13 +172,18 @@ def run(slack: SlackInput, request: FakeRequest, assistant=None):
 
 def test_a_signed_message_is_answered_in_its_thread_with_the_steps(client, caplog):
     caplog.set_level(logging.DEBUG)
-    reply, assistant = run(channel(), signed(json.dumps(event_body(f"<@U0BOT> {USER_TEXT}")).encode()))
+    reply, assistant = run(
+        channel(), signed(json.dumps(event_body(f"<@U0BOT> {USER_TEXT}")).encode())
+    )
     assert reply.status == 200
     (message,) = assistant.messages
     assert message.text == USER_TEXT and message.sender_id == "U0USER"
     assert message.input_channel == "slack"
-    assert message.metadata == {"out_channel": "D0DM", "thread_id": "1700000000.000100",
-                                "users": ["U0BOT"]}
+    assert message.metadata == {
+        "out_channel": "D0DM",
+        "thread_id": "1700000000.000100",
+        "users": ["U0BOT"],
+    }
     (post,) = client.calls
     assert post["channel"] == "D0DM" and post["thread_ts"] == "1700000000.000100"
     assert "as_user" not in post
@@ -155,12 +192,16 @@ def test_a_signed_message_is_answered_in_its_thread_with_the_steps(client, caplo
     assert USER_TEXT not in caplog.text
 
 
-@pytest.mark.parametrize("change", ["secret", "body", "old", "future", "no_signature",
-                                    "no_timestamp", "bad_timestamp"])
+@pytest.mark.parametrize(
+    "change", ["secret", "body", "old", "future", "no_signature", "no_timestamp", "bad_timestamp"]
+)
 def test_a_badly_signed_or_stale_request_is_refused(client, change, caplog):
     body = json.dumps(event_body()).encode()
-    request = signed(body, secret="ander-geheim" if change == "secret" else SECRET,
-                     age={"old": 301, "future": -301}.get(change, 0))
+    request = signed(
+        body,
+        secret="ander-geheim" if change == "secret" else SECRET,
+        age={"old": 301, "future": -301}.get(change, 0),
+    )
     if change == "body":
         request.body = body.replace(b"hulp", b"help")
     if change == "no_signature":
@@ -183,17 +224,23 @@ def test_a_request_just_inside_five_minutes_is_accepted(client):
 def test_the_log_says_why_a_signature_was_refused():
     now = 1_700_000_000
     assert "ontbreekt" in signature_problem(Header({}), now)
-    assert "geen getal" in signature_problem(Header({"X-Slack-Signature": "v0=1",
-                                                     "X-Slack-Request-Timestamp": "x"}), now)
-    assert "5 minuten" in signature_problem(Header({"X-Slack-Signature": "v0=1",
-                                                    "X-Slack-Request-Timestamp": str(now - 400)}), now)
+    assert "geen getal" in signature_problem(
+        Header({"X-Slack-Signature": "v0=1", "X-Slack-Request-Timestamp": "x"}), now
+    )
+    assert "5 minuten" in signature_problem(
+        Header({"X-Slack-Signature": "v0=1", "X-Slack-Request-Timestamp": str(now - 400)}), now
+    )
     assert "SLACK_SIGNING_SECRET" in signature_problem(
-        Header({"X-Slack-Signature": "v0=1", "X-Slack-Request-Timestamp": str(now)}), now)
+        Header({"X-Slack-Signature": "v0=1", "X-Slack-Request-Timestamp": str(now)}), now
+    )
 
 
 def test_the_url_verification_challenge_is_echoed_as_plain_text(client):
-    body = {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-            "type": "url_verification"}
+    body = {
+        "token": "x",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
     reply, assistant = run(channel(), signed(json.dumps(body).encode()))
     assert reply.status == 200 and reply.body == body["challenge"].encode()
     assert reply.content_type.startswith("text/plain")
@@ -203,8 +250,10 @@ def test_the_url_verification_challenge_is_echoed_as_plain_text(client):
 def test_a_retry_or_a_second_event_for_the_same_message_is_not_answered_again(client):
     slack = channel(slack_channel="C0TEAM")
     first = event_body(channel_id="C0TEAM", channel_type="channel")
-    retry = signed(json.dumps(first).encode(),
-                   extra={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+    retry = signed(
+        json.dumps(first).encode(),
+        extra={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"},
+    )
     mention = event_body(f"<@U0BOT> {USER_TEXT}", event_type="app_mention", channel_id="C0TEAM")
     assistant = Assistant()
     assert run(slack, signed(json.dumps(first).encode()), assistant)[0].status == 200
@@ -214,30 +263,46 @@ def test_a_retry_or_a_second_event_for_the_same_message_is_not_answered_again(cl
     assert len(assistant.messages) == 1 and len(client.calls) == 1
 
 
-@pytest.mark.parametrize("event", [
-    {"bot_id": "B1"},  # the assistant's own answers
-    {"subtype": "channel_join"},
-    {"subtype": "message_changed"},
-    {"channel_type": "channel", "channel": "C0OTHER"},  # a channel it was not asked in
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"bot_id": "B1"},  # the assistant's own answers
+        {"subtype": "channel_join"},
+        {"subtype": "message_changed"},
+        {"channel_type": "channel", "channel": "C0OTHER"},  # a channel it was not asked in
+    ],
+)
 def test_events_that_are_not_questions_are_acknowledged_and_ignored(client, event):
     body = event_body(**{"ts": "1700000000.000200", **event})
     reply, assistant = run(channel(), signed(json.dumps(body).encode()))
     assert reply.status == 200 and assistant.messages == [] and client.calls == []
 
 
-BUTTONS = [{"title": "Opnieuw beginnen", "payload": "/opnieuw_beginnen"},
-           {"title": "Veilig Thuis bellen: 0800-2000", "payload": "/vraag_veilig_thuis"}]
+BUTTONS = [
+    {"title": "Opnieuw beginnen", "payload": "/opnieuw_beginnen"},
+    {"title": "Veilig Thuis bellen: 0800-2000", "payload": "/vraag_veilig_thuis"},
+]
 
 
 def button_click(value="/vraag_veilig_thuis"):
     payload = {
-        "type": "block_actions", "user": {"id": "U0USER", "username": "niet.bewaren"},
-        "channel": {"id": "D0DM"}, "container": {"type": "message", "message_ts": "1700000001.000300"},
-        "message": {"ts": "1700000001.000300", "thread_ts": "1700000000.000100",
-                    "blocks": buttons_message("Wilt u nog iets weten?", BUTTONS)["blocks"]},
-        "actions": [{"type": "button", "action_id": "knop_1", "value": value,
-                     "text": {"type": "plain_text", "text": "Veilig Thuis bellen: 0800-2000"}}],
+        "type": "block_actions",
+        "user": {"id": "U0USER", "username": "niet.bewaren"},
+        "channel": {"id": "D0DM"},
+        "container": {"type": "message", "message_ts": "1700000001.000300"},
+        "message": {
+            "ts": "1700000001.000300",
+            "thread_ts": "1700000000.000100",
+            "blocks": buttons_message("Wilt u nog iets weten?", BUTTONS)["blocks"],
+        },
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "knop_1",
+                "value": value,
+                "text": {"type": "plain_text", "text": "Veilig Thuis bellen: 0800-2000"},
+            }
+        ],
     }
     return urlencode({"payload": json.dumps(payload)}).encode()
 
@@ -277,8 +342,11 @@ def test_a_refusal_by_slack_is_logged_by_its_code_without_the_text(client, caplo
 
 def test_other_custom_payloads_are_never_posted_raw(client):
     output = SlackOutput("xoxb-test", "D0DM")
-    message = {"text": "Casus 1", "buttons": [{"title": "1. Melden", "payload": "/x"}],
-               "custom": {"type": "oefencasus", "casus_id": "c1"}}
+    message = {
+        "text": "Casus 1",
+        "buttons": [{"title": "1. Melden", "payload": "/x"}],
+        "custom": {"type": "oefencasus", "casus_id": "c1"},
+    }
     asyncio.run(output.send_response("U0USER", message))
     (post,) = client.calls
     assert post["blocks"][-1]["type"] == "actions" and "casus_id" not in json.dumps(post)
@@ -309,9 +377,16 @@ def test_the_signing_secret_is_mandatory():
 
 
 def test_a_mention_in_a_channel_is_answered_in_the_thread_it_was_written_in(client):
-    body = event_body(f"<@U0BOT> {USER_TEXT}", event_type="app_mention", channel_id="C0OTHER",
-                      ts="1700000005.000100", thread_ts="1700000004.000100")
+    body = event_body(
+        f"<@U0BOT> {USER_TEXT}",
+        event_type="app_mention",
+        channel_id="C0OTHER",
+        ts="1700000005.000100",
+        thread_ts="1700000004.000100",
+    )
     del body["event"]["channel_type"]  # app_mention events carry none
     reply, assistant = run(channel(), signed(json.dumps(body).encode()))
     assert reply.status == 200 and assistant.messages[0].text == USER_TEXT
-    assert {(c["channel"], c["thread_ts"]) for c in client.calls} == {("C0OTHER", "1700000004.000100")}
+    assert {(c["channel"], c["thread_ts"]) for c in client.calls} == {
+        ("C0OTHER", "1700000004.000100")
+    }

@@ -4,7 +4,12 @@ import pytest
 import yaml
 
 from bot.channels.slack_blocks import (
-    BUTTON_TITLE_MAX_CHARS, buttons_message, escape, mrkdwn, steps_message, text_message,
+    BUTTON_TITLE_MAX_CHARS,
+    buttons_message,
+    escape,
+    mrkdwn,
+    steps_message,
+    text_message,
     user_text,
 )
 from bot.content import load_protocol
@@ -38,8 +43,13 @@ def test_a_real_answer_becomes_a_numbered_list_with_sources(protocol):
         f"Bron: {step.bron}",
         protocol.afsluiting,
     ]
-    assert [b["type"] for b in message["blocks"]] == ["section", "section", "context", "divider",
-                                                      "section"]
+    assert [b["type"] for b in message["blocks"]] == [
+        "section",
+        "section",
+        "context",
+        "divider",
+        "section",
+    ]
     # The plain text carries the whole answer, sources included, for notifications
     # and screen readers.
     assert message["text"] == escape(answer.text)
@@ -62,22 +72,30 @@ def test_the_place_a_user_named_appears_in_title_and_steps(protocol):
 
 
 def test_a_payload_without_text_still_shows_steps_and_sources():
-    payload = {"type": "vervolgstappen", "situatie": "acuut",
-               "stappen": [{"id": "acuut.direct_gevaar", "tekst": "Bel 112.", "bron": "rijksoverheid.nl"}]}
+    payload = {
+        "type": "vervolgstappen",
+        "situatie": "acuut",
+        "stappen": [{"id": "acuut.direct_gevaar", "tekst": "Bel 112.", "bron": "rijksoverheid.nl"}],
+    }
     message = steps_message("", payload)
     assert block_texts(message) == ["*1.* Bel 112.", "Bron: rijksoverheid.nl"]
     assert message["text"] == "1. Bel 112. (Bron: rijksoverheid.nl)"
 
 
 def test_markup_characters_are_escaped_everywhere():
-    payload = {"type": "vervolgstappen", "situatie": "x",
-               "stappen": [{"id": "a", "tekst": "Ouders & kind <@U1> <!here>", "bron": "A > B"}]}
+    payload = {
+        "type": "vervolgstappen",
+        "situatie": "x",
+        "stappen": [{"id": "a", "tekst": "Ouders & kind <@U1> <!here>", "bron": "A > B"}],
+    }
     message = steps_message("Titel <b> & meer\n1. x\nEinde & <slot>", payload)
     texts = block_texts(message)
-    assert texts == ["*Titel &lt;b&gt; &amp; meer*",
-                     "*1.* Ouders &amp; kind &lt;@U1&gt; &lt;!here&gt;",
-                     "Bron: A &gt; B",
-                     "Einde &amp; &lt;slot&gt;"]
+    assert texts == [
+        "*Titel &lt;b&gt; &amp; meer*",
+        "*1.* Ouders &amp; kind &lt;@U1&gt; &lt;!here&gt;",
+        "Bron: A &gt; B",
+        "Einde &amp; &lt;slot&gt;",
+    ]
     assert "<" not in message["text"] and "&amp;" in message["text"]
     assert text_message("a<b & c>d") == {"text": "a&lt;b &amp; c&gt;d"}
 
@@ -95,7 +113,9 @@ def test_the_follow_up_buttons_of_the_domain_become_block_kit_buttons():
     section, actions = message["blocks"]
     assert section["text"]["text"] == escape(response["text"])
     assert [e["value"] for e in actions["elements"]] == [b["payload"] for b in response["buttons"]]
-    assert [e["text"]["text"] for e in actions["elements"]] == [b["title"] for b in response["buttons"]]
+    assert [e["text"]["text"] for e in actions["elements"]] == [
+        b["title"] for b in response["buttons"]
+    ]
     assert len({e["action_id"] for e in actions["elements"]}) == len(response["buttons"])
     assert response["text"] in message["text"]
 
@@ -105,17 +125,24 @@ def test_many_or_long_buttons_fit_slacks_limits():
     message = buttons_message("Kies:", buttons)
     actions = [b for b in message["blocks"] if b["type"] == "actions"]
     assert [len(a["elements"]) for a in actions] == [25, 5]
-    assert all(len(e["text"]["text"]) == BUTTON_TITLE_MAX_CHARS for a in actions for e in a["elements"])
+    assert all(
+        len(e["text"]["text"]) == BUTTON_TITLE_MAX_CHARS for a in actions for e in a["elements"]
+    )
     assert len({e["action_id"] for a in actions for e in a["elements"]}) == 30
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("<@U0BOT> de ouders weigeren hulp", "de ouders weigeren hulp"),
-    ("ouders &amp; kind &lt;3 jaar&gt;", "ouders & kind <3 jaar>"),
-    ("zie <https://example.org/a|de site> en <https://example.org/b>",
-     "zie de site en https://example.org/b"),
-    ("<!here> overleg met <@U123|collega> in <#C1|zorgteam>", "overleg met in #zorgteam"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("<@U0BOT> de ouders weigeren hulp", "de ouders weigeren hulp"),
+        ("ouders &amp; kind &lt;3 jaar&gt;", "ouders & kind <3 jaar>"),
+        (
+            "zie <https://example.org/a|de site> en <https://example.org/b>",
+            "zie de site en https://example.org/b",
+        ),
+        ("<!here> overleg met <@U123|collega> in <#C1|zorgteam>", "overleg met in #zorgteam"),
+        ("", ""),
+    ],
+)
 def test_slack_markup_in_user_text_is_undone(raw, expected):
     assert user_text(raw) == expected

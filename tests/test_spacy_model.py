@@ -65,7 +65,9 @@ def test_install_prefers_the_local_wheel_offline(tmp_path, monkeypatch):
     wheel.write_bytes(b"")
     calls = []
     monkeypatch.setattr(spacy_model, "model_installed", lambda: False)
-    monkeypatch.setattr(spacy_model, "_pip_install", lambda target, extra: calls.append((target, extra)) or True)
+    monkeypatch.setattr(
+        spacy_model, "_pip_install", lambda target, extra: calls.append((target, extra)) or True
+    )
     monkeypatch.setenv(spacy_model.ENV_WHEEL, str(tmp_path))
     assert spacy_model.install(quiet=True)
     assert calls == [(str(wheel), ["--no-index"])]
@@ -74,7 +76,9 @@ def test_install_prefers_the_local_wheel_offline(tmp_path, monkeypatch):
 def test_install_without_any_source_goes_on_and_explains(monkeypatch, capsys):
     calls = []
     monkeypatch.setattr(spacy_model, "model_installed", lambda: False)
-    monkeypatch.setattr(spacy_model, "_pip_install", lambda target, extra: calls.append(target) and False)
+    monkeypatch.setattr(
+        spacy_model, "_pip_install", lambda target, extra: calls.append(target) and False
+    )
     monkeypatch.delenv(spacy_model.ENV_WHEEL, raising=False)
     assert spacy_model.install(quiet=True) is False
     assert calls == [spacy_model.OFFICIAL_WHEEL_URL]
@@ -83,7 +87,10 @@ def test_install_without_any_source_goes_on_and_explains(monkeypatch, capsys):
 
 def test_official_wheel_is_the_pinned_release():
     assert spacy_model.OFFICIAL_WHEEL_URL.endswith("nl_core_news_sm-3.4.0-py3-none-any.whl")
-    assert "explosion/spacy-models/releases/download/nl_core_news_sm-3.4.0/" in spacy_model.OFFICIAL_WHEEL_URL
+    assert (
+        "explosion/spacy-models/releases/download/nl_core_news_sm-3.4.0/"
+        in spacy_model.OFFICIAL_WHEEL_URL
+    )
 
 
 @pytest.mark.integration

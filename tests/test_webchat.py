@@ -14,10 +14,16 @@ import pytest
 import yaml
 
 from bot.channels import webchat
-from bot.settings import DEFAULTS
 from bot.channels.registry import ChannelConfigError, select
-from bot.channels.webchat import (FILES, TEXT_KEYS, WebchatInput, WebchatTextError, load_texts,
-                                  static_file)
+from bot.channels.webchat import (
+    FILES,
+    TEXT_KEYS,
+    WebchatInput,
+    WebchatTextError,
+    load_texts,
+    static_file,
+)
+from bot.settings import DEFAULTS
 from tests.conftest import PROJECT_ROOT, yaml_variant
 from tests.servers import free_port, stop, wait_until_up
 
@@ -31,7 +37,7 @@ def test_every_widget_text_is_present_and_dutch_texts_reach_the_script():
     script = static_file("widget.js", texts)[0].decode("utf-8")
     prefix = "window.MeldcodeWidgetTeksten = "
     assert script.startswith(prefix)
-    assert json.loads(script[len(prefix):script.index(";\n")]) == texts
+    assert json.loads(script[len(prefix) : script.index(";\n")]) == texts
 
 
 def test_a_missing_text_stops_the_start_and_names_the_key(tmp_path):
@@ -49,8 +55,19 @@ def test_markup_in_a_text_cannot_close_a_script_tag(tmp_path):
     assert "</script>" not in script.split("\n", 1)[0]
 
 
-@pytest.mark.parametrize("name", ["webchat.py", "../webchat.py", "..", ".", "Widget.js",
-                                  "widget.js.map", "index.html/", "/etc/passwd"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "webchat.py",
+        "../webchat.py",
+        "..",
+        ".",
+        "Widget.js",
+        "widget.js.map",
+        "index.html/",
+        "/etc/passwd",
+    ],
+)
 def test_only_the_listed_files_are_served(name):
     assert static_file(name, load_texts()) is None
 
@@ -104,18 +121,28 @@ def get_raw(port, path):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    paths = ["/webhooks/webchat/", "/webhooks/webchat", "/webhooks/webchat/index.html",
-             "/webhooks/webchat/widget.js",
-             "/webhooks/webchat/widget.css", "/webhooks/webchat/demo.css",
-             "/webhooks/webchat/webchat.py", "/webhooks/webchat/..%2fwebchat.py",
-             "/webhooks/webchat/%2e%2e/%2e%2e/credentials.yml",
-             "/webhooks/webchat/../../credentials.yml",
-             "/webhooks/webchat/webchat_static%2fwidget.js"]
+    paths = [
+        "/webhooks/webchat/",
+        "/webhooks/webchat",
+        "/webhooks/webchat/index.html",
+        "/webhooks/webchat/widget.js",
+        "/webhooks/webchat/widget.css",
+        "/webhooks/webchat/demo.css",
+        "/webhooks/webchat/webchat.py",
+        "/webhooks/webchat/..%2fwebchat.py",
+        "/webhooks/webchat/%2e%2e/%2e%2e/credentials.yml",
+        "/webhooks/webchat/../../credentials.yml",
+        "/webhooks/webchat/webchat_static%2fwidget.js",
+    ]
     port = free_port()
     log = tmp_path_factory.mktemp("webchat-files") / "server.log"
     with log.open("w") as handle:
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=PROJECT_ROOT,
-                                  stdout=handle, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER, str(port)],
+            cwd=PROJECT_ROOT,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/webhooks/webchat/widget.css", server, log)
         return {path: get_raw(port, path) for path in paths}
@@ -146,10 +173,16 @@ def test_the_address_without_slash_redirects_so_relative_files_load(served):
     assert headers["Location"] == "/webhooks/webchat/"
 
 
-@pytest.mark.parametrize("path", ["/webhooks/webchat/webchat.py", "/webhooks/webchat/..%2fwebchat.py",
-                                  "/webhooks/webchat/%2e%2e/%2e%2e/credentials.yml",
-                                  "/webhooks/webchat/../../credentials.yml",
-                                  "/webhooks/webchat/webchat_static%2fwidget.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/webhooks/webchat/webchat.py",
+        "/webhooks/webchat/..%2fwebchat.py",
+        "/webhooks/webchat/%2e%2e/%2e%2e/credentials.yml",
+        "/webhooks/webchat/../../credentials.yml",
+        "/webhooks/webchat/webchat_static%2fwidget.js",
+    ],
+)
 def test_other_paths_are_refused(served, path):
     status, _, body = served[path]
     assert status == 404

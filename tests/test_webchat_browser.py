@@ -35,28 +35,48 @@ DOCS = PROJECT_ROOT / "docs"
 # Generous: a reply on a busy 2-core machine; Rasa loading the model again.
 REPLY_WAIT_SECONDS = 90
 RECOVERY_WAIT_SECONDS = 60
-CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=nl"]
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,900",
+    "--lang=nl",
+]
 TEXTS = load_texts()
 PROTOCOL = load_protocol()
 
 
 # ---- fixtures ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def chromium():
     """Installs Debian's chromium and chromium-driver on a fresh machine."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        subprocess.run([str(PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"),
-                        "chromium", "chromium-driver"], check=True, timeout=900)
+        subprocess.run(
+            [
+                str(PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"),
+                "chromium",
+                "chromium-driver",
+            ],
+            check=True,
+            timeout=900,
+        )
     assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
 
 
 def intranet_page(script_url: str) -> bytes:
-    return (f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Intranet</title>'
-            f'</head><body><h1>Intranet</h1><p>Nieuws van de organisatie.</p>'
-            f'<script src="{script_url}" defer></script></body></html>').encode("utf-8")
+    return (
+        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Intranet</title>'
+        f"</head><body><h1>Intranet</h1><p>Nieuws van de organisatie.</p>"
+        f'<script src="{script_url}" defer></script></body></html>'
+    ).encode()
 
 
 class IntranetPage:
@@ -98,9 +118,11 @@ def intranets():
 def assistant(chromium, intranets, tmp_path_factory):
     allowed, other = intranets
     # Only the allowed intranet is in CORS_ORIGINS (what `make serve` passes as --cors).
-    with running_assistant(tmp_path_factory.mktemp("webchat-logs"),
-                           extra_env={"WEBCHAT_ENABLED": "true"},
-                           rasa_args=["--cors", allowed.origin]) as running:
+    with running_assistant(
+        tmp_path_factory.mktemp("webchat-logs"),
+        extra_env={"WEBCHAT_ENABLED": "true"},
+        rasa_args=["--cors", allowed.origin],
+    ) as running:
         script = f"{running.url}/webhooks/webchat/widget.js"
         allowed.body = other.body = intranet_page(script)
         yield running
@@ -121,13 +143,15 @@ def driver(chromium, tmp_path_factory):
 
 # ---- helpers -------------------------------------------------------------------
 
+
 class Widget:
     def __init__(self, driver):
         self.driver = driver
 
     def wait(self, condition, seconds=REPLY_WAIT_SECONDS, message=""):
         return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(
-            lambda _: condition(), message)
+            lambda _: condition(), message
+        )
 
     def open_fresh(self, url):
         """The page with a new conversation (as in a new tab)."""
@@ -151,30 +175,41 @@ class Widget:
         before = len(self.messages())
         act()
         # Done when the request is over and the user message plus a reply are there.
-        self.wait(lambda: self.log.get_attribute("aria-busy") is None
-                  and len(self.messages()) >= before + 2, message="geen antwoord in de widget")
-        return self.messages()[before + 1:]
+        self.wait(
+            lambda: (
+                self.log.get_attribute("aria-busy") is None and len(self.messages()) >= before + 2
+            ),
+            message="geen antwoord in de widget",
+        )
+        return self.messages()[before + 1 :]
 
     def say(self, text):
         """Types like a user (Enter sends) and returns the new bot messages."""
+
         def act():
             self.input.click()
             self.input.send_keys(text, Keys.ENTER)
+
         return self._after(act)
 
     def click(self, title):
         return self._after(lambda: self.button(title).click())
 
     def button(self, title):
-        buttons = [b for b in self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice")
-                   if b.text == title]
+        buttons = [
+            b
+            for b in self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice")
+            if b.text == title
+        ]
         assert buttons, f"knop {title!r} niet gevonden"
         return buttons[-1]
 
     def only_welcome(self):
         messages = self.messages()
-        return len(messages) == 1 and messages[0].find_element(
-            By.CSS_SELECTOR, ".mcw-text").text == TEXTS["welkom"]
+        return (
+            len(messages) == 1
+            and messages[0].find_element(By.CSS_SELECTOR, ".mcw-text").text == TEXTS["welkom"]
+        )
 
     def cards(self):
         return self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-card")
@@ -183,16 +218,20 @@ class Widget:
         return self.driver.execute_script(
             "var k = Object.keys(sessionStorage).filter(function (k) {"
             " return k.indexOf('meldcode-widget:') === 0; })[0];"
-            "return k ? JSON.parse(sessionStorage.getItem(k)) : null;")
+            "return k ? JSON.parse(sessionStorage.getItem(k)) : null;"
+        )
 
     def scroll_to(self, message):
         """Scrolls the conversation (not the page) to a message, for screenshots."""
         self.driver.execute_script(
-            "arguments[0].parentNode.scrollTop = arguments[0].offsetTop - 8;", message)
+            "arguments[0].parentNode.scrollTop = arguments[0].offsetTop - 8;", message
+        )
 
     def viewport(self, width, height, scale=1):
-        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": scale, "mobile": False})
+        self.driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
+        )
 
     def reset_viewport(self):
         self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
@@ -201,15 +240,20 @@ class Widget:
         return self.driver.execute_script(
             "var d = document.documentElement, p = document.querySelector('.mcw-panel');"
             "return d.scrollWidth <= window.innerWidth && p.scrollWidth <= p.clientWidth"
-            " && p.getBoundingClientRect().right <= window.innerWidth;")
+            " && p.getBoundingClientRect().right <= window.innerWidth;"
+        )
 
 
 def card_steps(card):
     """(step id, text, source line) of each checklist item of a card."""
-    return [(item.get_attribute("data-stap"),
-             item.find_element(By.CSS_SELECTOR, "label").text,
-             item.find_element(By.CSS_SELECTOR, ".mcw-source").text)
-            for item in card.find_elements(By.CSS_SELECTOR, "li.mcw-step")]
+    return [
+        (
+            item.get_attribute("data-stap"),
+            item.find_element(By.CSS_SELECTOR, "label").text,
+            item.find_element(By.CSS_SELECTOR, ".mcw-source").text,
+        )
+        for item in card.find_elements(By.CSS_SELECTOR, "li.mcw-step")
+    ]
 
 
 def assert_checklist(card, step_ids, plaats=None):
@@ -235,6 +279,7 @@ def shot(driver, name):
 
 # ---- tests ---------------------------------------------------------------------------
 
+
 def test_situations_are_rendered_as_checklists_with_their_sources(assistant, driver):
     widget = Widget(driver)
     widget.viewport(1280, 800)  # a laptop screen, also for the screenshot
@@ -256,14 +301,19 @@ def situations_in_the_widget(widget, driver, url):
     assert widget.button("Opnieuw beginnen")  # the follow-up buttons are there
 
     question = widget.say("gezin is verhuisd naar Zwolle")
-    assert question[-1].find_element(By.CSS_SELECTOR, ".mcw-text").text == \
-        PROTOCOL.questions["gemeld_bij_vt"].tekst
+    assert (
+        question[-1].find_element(By.CSS_SELECTOR, ".mcw-text").text
+        == PROTOCOL.questions["gemeld_bij_vt"].tekst
+    )
     widget.click("Ja, gemeld")
     users = driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-user .mcw-text")
     assert users[-1].text == "Ja, gemeld"  # the button's title, not its payload
     card = widget.cards()[-1]
-    assert_checklist(card, ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"],
-                     plaats="Zwolle")
+    assert_checklist(
+        card,
+        ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"],
+        plaats="Zwolle",
+    )
     widget.scroll_to(card)
     shot(driver, "webchat.png")
 
@@ -277,8 +327,10 @@ def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
     case = widget.say("ik wil oefenen")[-1]
     options = [b.text for b in case.find_elements(By.CSS_SELECTOR, ".mcw-choice")]
     assert options[0].startswith("1. ") and len(options) >= 3
-    assert not any(line.startswith("1. ") for line in
-                   case.find_element(By.CSS_SELECTOR, ".mcw-text").text.split("\n"))
+    assert not any(
+        line.startswith("1. ")
+        for line in case.find_element(By.CSS_SELECTOR, ".mcw-text").text.split("\n")
+    )
     widget.click(options[0])
     assert widget.cards()  # right or wrong, the correct steps come as a checklist
     widget.say("stop oefenen")
@@ -302,13 +354,17 @@ def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
 
     # The restored button still works, and the server still knows the place.
     widget.click("Ja, gemeld")
-    assert_checklist(widget.cards()[-1], ["verhuizing.contact_nieuwe_woonplaats",
-                                          "verhuizing.overdracht_checken"], plaats="Zwolle")
+    assert_checklist(
+        widget.cards()[-1],
+        ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"],
+        plaats="Zwolle",
+    )
 
     # An hour without use (a tab left open on a shared PC): not shown again.
     driver.execute_script(
         "var k = Object.keys(sessionStorage)[0], s = JSON.parse(sessionStorage.getItem(k));"
-        "s.saved = Date.now() - 61 * 60 * 1000; sessionStorage.setItem(k, JSON.stringify(s));")
+        "s.saved = Date.now() - 61 * 60 * 1000; sessionStorage.setItem(k, JSON.stringify(s));"
+    )
     driver.refresh()
     widget.wait(lambda: widget.messages(), 30)
     assert widget.only_welcome()
@@ -319,7 +375,9 @@ def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
     driver.find_element(By.CSS_SELECTOR, ".mcw-new").click()
     assert widget.only_welcome()
     assert widget.stored()["sender"] != sender
-    assert driver.find_element(By.CSS_SELECTOR, ".mcw-status").text == TEXTS["nieuw_gesprek_gestart"]
+    assert (
+        driver.find_element(By.CSS_SELECTOR, ".mcw-status").text == TEXTS["nieuw_gesprek_gestart"]
+    )
     driver.refresh()
     widget.wait(lambda: widget.messages(), 30)
     assert widget.only_welcome()
@@ -340,7 +398,7 @@ def test_html_in_messages_stays_text(assistant, driver):
     assert driver.find_elements(By.CSS_SELECTOR, ".mcw-log img, .mcw-log b, .mcw-log script") == []
     assert driver.execute_script("return window.__ingebroken === undefined;")
     with pytest.raises(NoAlertPresentException):
-        driver.switch_to.alert.text
+        _ = driver.switch_to.alert.text
 
 
 def test_keyboard_only_with_labels_and_visible_focus(assistant, driver):
@@ -354,15 +412,19 @@ def test_keyboard_only_with_labels_and_visible_focus(assistant, driver):
     assert active().get_attribute("id") == "mcw-input"
     focus = driver.execute_script(
         "var s = getComputedStyle(document.activeElement);"
-        "return [s.outlineStyle, parseFloat(s.outlineWidth)];")
+        "return [s.outlineStyle, parseFloat(s.outlineWidth)];"
+    )
     assert focus[0] != "none" and focus[1] >= 2
 
-    webdriver.ActionChains(driver).send_keys("ik blijf me zorgen maken over een leerling",
-                                             Keys.ENTER).perform()
+    webdriver.ActionChains(driver).send_keys(
+        "ik blijf me zorgen maken over een leerling", Keys.ENTER
+    ).perform()
     widget.wait(lambda: widget.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice"))
     widget.wait(lambda: widget.log.get_attribute("aria-busy") is None)
     for _ in range(10):  # Shift+Tab back from the field to the answer buttons
-        webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        webdriver.ActionChains(driver).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(
+            Keys.SHIFT
+        ).perform()
         if active().text == "Gemeld bij Veilig Thuis":
             break
     assert active().text == "Gemeld bij Veilig Thuis"
@@ -389,8 +451,10 @@ def test_keyboard_only_with_labels_and_visible_focus(assistant, driver):
     assert driver.find_element(By.CSS_SELECTOR, ".mcw-status").get_attribute("role") == "status"
     box = widget.cards()[0].find_element(By.CSS_SELECTOR, "input[type=checkbox]")
     assert box.accessible_name.endswith(PROTOCOL.steps["melding.blijven_volgen"].tekst)
-    assert widget.messages()[0].find_element(By.CSS_SELECTOR, ".mcw-sr").get_attribute(
-        "textContent") == f"{TEXTS['afzender_assistent']}: "
+    assert (
+        widget.messages()[0].find_element(By.CSS_SELECTOR, ".mcw-sr").get_attribute("textContent")
+        == f"{TEXTS['afzender_assistent']}: "
+    )
 
 
 def test_readable_at_320_px_and_at_200_percent_zoom(assistant, driver):
@@ -401,9 +465,15 @@ def test_readable_at_320_px_and_at_200_percent_zoom(assistant, driver):
         driver.refresh()
         widget.wait(lambda: widget.input.is_displayed(), 30)
         widget.say("na doorverwijzing naar het wijkteam blijf ik me zorgen maken")
-        assert_checklist(widget.cards()[-1], [
-            "doorverwijzing.blijven_volgen", "doorverwijzing.opnieuw_in_actie",
-            "doorverwijzing.afspraken_nagaan", "doorverwijzing.bespreken_en_aankondigen"])
+        assert_checklist(
+            widget.cards()[-1],
+            [
+                "doorverwijzing.blijven_volgen",
+                "doorverwijzing.opnieuw_in_actie",
+                "doorverwijzing.afspraken_nagaan",
+                "doorverwijzing.bespreken_en_aankondigen",
+            ],
+        )
         assert widget.no_horizontal_scroll()
         widget.scroll_to(widget.cards()[-1])
         shot(driver, "webchat-320px.png")
@@ -414,8 +484,9 @@ def test_readable_at_320_px_and_at_200_percent_zoom(assistant, driver):
         widget.wait(lambda: widget.input.is_displayed(), 30)
         assert widget.no_horizontal_scroll()
         driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'});", widget.input)
-        font = driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).fontSize);",
-                                     widget.input)
+        font = driver.execute_script(
+            "return parseFloat(getComputedStyle(arguments[0]).fontSize);", widget.input
+        )
         assert font >= 16
         widget.say("ouders weigeren hulp")
         assert_checklist(widget.cards()[-1], ["weigering.direct_melden"])
@@ -460,8 +531,11 @@ def test_unreachable_server_gives_a_clear_message_and_the_chat_recovers(assistan
     shot(driver, "webchat-offline.png")
 
     assistant.start_rasa()
-    widget.wait(lambda: TEXTS["weer_online"] in alert.text, RECOVERY_WAIT_SECONDS,
-                "de widget merkt niet dat de server terug is")
+    widget.wait(
+        lambda: TEXTS["weer_online"] in alert.text,
+        RECOVERY_WAIT_SECONDS,
+        "de widget merkt niet dat de server terug is",
+    )
     replies = widget._after(lambda: driver.find_element(By.CSS_SELECTOR, ".mcw-retry").click())
     assert not alert.is_displayed()
     assert widget.input.get_attribute("value") == ""

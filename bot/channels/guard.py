@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 import unicodedata
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -70,7 +70,9 @@ async def action_server_up() -> bool:
         return False
 
 
-def webhook_blueprint(name: str, receive: Callable[[Request], Awaitable[HTTPResponse]]) -> Blueprint:
+def webhook_blueprint(
+    name: str, receive: Callable[[Request], Awaitable[HTTPResponse]]
+) -> Blueprint:
     """The two routes every channel has: GET / for health checks (load
     balancers, Kubernetes probes) and POST /webhook for the channel's messages."""
     webhook = Blueprint(name, __name__)
@@ -91,10 +93,10 @@ class CountingOutput(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # noqa: D102 - responses per channel keep working
+    def name(self) -> str:  # noqa: D102 - responses per channel keep working
         return self.inner.name()
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         self.sent += 1
         await self.inner.send_response(recipient_id, message)
 
@@ -121,8 +123,7 @@ async def handle_message(
         await output.send_text_message(sender_id, texts["geen_antwoord"])
         return
     counting = CountingOutput(output)
-    message = UserMessage(text, counting, sender_id, input_channel=input_channel,
-                          metadata=metadata)
+    message = UserMessage(text, counting, sender_id, input_channel=input_channel, metadata=metadata)
     try:
         await asyncio.wait_for(on_new_message(message), timeout=reply_timeout())
     except asyncio.TimeoutError:

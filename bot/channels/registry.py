@@ -38,8 +38,11 @@ class Channel:
 # Channels not listed here (REST) are always on.
 CHANNELS = (
     Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
-    Channel("Microsoft Teams", "bot.channels.teams.TeamsInput",
-            optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL")),
+    Channel(
+        "Microsoft Teams",
+        "bot.channels.teams.TeamsInput",
+        optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL"),
+    ),
     Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
 )
 
@@ -71,11 +74,13 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
     for key, section in sections.items():
         channel = _known(key)
         required = [v for v in _variables(section) if v not in channel.optional]
-        switched = channel.switch and os.environ.get(channel.switch, "").strip().lower() in TRUE_VALUES
+        switched = (
+            channel.switch and os.environ.get(channel.switch, "").strip().lower() in TRUE_VALUES
+        )
         given = [v for v in required if _is_set(v)]
         if not required and not channel.switch:
             active[key] = section  # no settings needed: always on
-        elif (switched if channel.switch else given):
+        elif switched if channel.switch else given:
             missing = [v for v in required if not _is_set(v)]
             if missing:
                 problems.append(
@@ -83,8 +88,11 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
                     f"{'ontbreken' if len(missing) > 1 else 'ontbreekt'} in .env. "
                     f"Vul {'ze' if len(missing) > 1 else 'deze variabele'} in. "
                     f"{channel.label} uitzetten: "
-                    + (f"zet {channel.switch} op false." if channel.switch
-                       else f"maak {', '.join(given)} leeg.")
+                    + (
+                        f"zet {channel.switch} op false."
+                        if channel.switch
+                        else f"maak {', '.join(given)} leeg."
+                    )
                 )
             else:
                 active[key] = section
@@ -125,8 +133,9 @@ def active_credentials(source: Path) -> Tuple[Path, str]:
     for key in active:
         for name in _known(key).optional:
             os.environ.setdefault(name, "")
-    handle = tempfile.NamedTemporaryFile("w", prefix="meldcode-credentials-", suffix=".yml",
-                                         delete=False, encoding="utf-8")
+    handle = tempfile.NamedTemporaryFile(
+        "w", prefix="meldcode-credentials-", suffix=".yml", delete=False, encoding="utf-8"
+    )
     with handle:
         handle.write(render(active))
     atexit.register(lambda: Path(handle.name).unlink(missing_ok=True))

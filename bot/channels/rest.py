@@ -6,7 +6,7 @@ itself goes through `bot.channels.guard`, like every other channel.
 """
 
 import json
-from typing import Any, Awaitable, Callable, Dict, Text
+from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -47,7 +47,7 @@ class SafeRestInput(RestInput):
     """Same URL as Rasa's REST channel: /webhooks/rest/webhook."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -59,9 +59,14 @@ class SafeRestInput(RestInput):
             except ValueError as error:
                 return _error(400, str(error))
             collector = CollectingOutputChannel()
-            await handle_message(body["message"], body["sender"], collector, on_new_message,
-                                 self.name(), body["metadata"])
+            await handle_message(
+                body["message"],
+                body["sender"],
+                collector,
+                on_new_message,
+                self.name(),
+                body["metadata"],
+            )
             return response.json(collector.messages)
 
         return webhook_blueprint("safe_rest_webhook", receive)
-

@@ -21,7 +21,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional
 from urllib.parse import urlparse
 
 import aiohttp
@@ -62,7 +62,8 @@ def api_url(value: Optional[str]) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise InvalidConfigException(
-            f"SLACK_API_URL moet een http(s)-adres zijn, zoals {DEFAULT_API_URL} (of leeg).")
+            f"SLACK_API_URL moet een http(s)-adres zijn, zoals {DEFAULT_API_URL} (of leeg)."
+        )
     return value if value.endswith("/") else value + "/"
 
 
@@ -84,10 +85,14 @@ def signature_problem(headers: Any, now: float) -> str:
 class RecentEvents:
     """Keys of the events handled in the last RETRY_WINDOW_SECONDS, per process."""
 
-    def __init__(self, window: float = RETRY_WINDOW_SECONDS, max_size: int = 10000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        window: float = RETRY_WINDOW_SECONDS,
+        max_size: int = 10000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.window, self.max_size, self.clock = window, max_size, clock
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
+        self._seen: OrderedDict[str, float] = OrderedDict()
 
     def seen(self, key: str) -> bool:
         """True when `key` came before; otherwise remembers it."""
@@ -107,11 +112,14 @@ def event_metadata(body: Dict[str, Any]) -> Dict[str, Any]:
     whose mentions are removed from the text (as in Rasa)."""
     event = body.get("event") or {}
     authorizations = body.get("authorizations") or []
-    users = body.get("authed_users") or [a.get("user_id") for a in authorizations[:1]
-                                         if isinstance(a, dict)]
-    return {"out_channel": event.get("channel"),
-            "thread_id": event.get("thread_ts") or event.get("ts"),
-            "users": [u for u in users if u]}
+    users = body.get("authed_users") or [
+        a.get("user_id") for a in authorizations[:1] if isinstance(a, dict)
+    ]
+    return {
+        "out_channel": event.get("channel"),
+        "thread_id": event.get("thread_ts") or event.get("ts"),
+        "users": [u for u in users if u],
+    }
 
 
 def action_metadata(payload: Dict[str, Any]) -> Dict[str, Any]:
@@ -119,10 +127,14 @@ def action_metadata(payload: Dict[str, Any]) -> Dict[str, Any]:
     message = payload.get("message") or {}
     container = payload.get("container") or {}
     user = (payload.get("user") or {}).get("id")
-    return {"out_channel": (payload.get("channel") or {}).get("id") or container.get("channel_id"),
-            "thread_id": message.get("thread_ts") or container.get("thread_ts")
-            or message.get("ts") or container.get("message_ts"),
-            "users": [user] if user else []}
+    return {
+        "out_channel": (payload.get("channel") or {}).get("id") or container.get("channel_id"),
+        "thread_id": message.get("thread_ts")
+        or container.get("thread_ts")
+        or message.get("ts")
+        or container.get("message_ts"),
+        "users": [user] if user else [],
+    }
 
 
 def _choice(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
@@ -137,14 +149,20 @@ def _choice(payload: Dict[str, Any]) -> Optional[Dict[str, Any]]:
 class SlackOutput(SlackBot):
     """Rasa's SlackBot, posting Block Kit messages to SLACK_API_URL."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None,
-                 thread_id: Optional[Text] = None, proxy: Optional[Text] = None,
-                 base_url: str = DEFAULT_API_URL) -> None:
+    def __init__(
+        self,
+        token: str,
+        slack_channel: Optional[str] = None,
+        thread_id: Optional[str] = None,
+        proxy: Optional[str] = None,
+        base_url: str = DEFAULT_API_URL,
+    ) -> None:
         super().__init__(token, slack_channel, thread_id, proxy)
-        self.client = AsyncWebClient(token, base_url=base_url, proxy=proxy,
-                                     timeout=API_TIMEOUT_SECONDS, logger=_api_logger)
+        self.client = AsyncWebClient(
+            token, base_url=base_url, proxy=proxy, timeout=API_TIMEOUT_SECONDS, logger=_api_logger
+        )
 
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
         # `as_user` only works for classic apps, `type` is no postMessage argument.
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
@@ -153,49 +171,62 @@ class SlackOutput(SlackBot):
         try:
             await self.client.chat_postMessage(channel=channel, **kwargs)
         except SlackApiError as error:
-            logger.error("Slack weigert het bericht: %s (zie docs/slack.md, Problemen oplossen).",
-                         (error.response or {}).get("error", "onbekende fout"))
+            logger.error(
+                "Slack weigert het bericht: %s (zie docs/slack.md, Problemen oplossen).",
+                (error.response or {}).get("error", "onbekende fout"),
+            )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             logger.error("Slack Web API niet bereikbaar: %s.", type(error).__name__)
 
-    async def show_choice(self, channel: Text, ts: Text, blocks: list, choice: Text) -> None:
+    async def show_choice(self, channel: str, ts: str, blocks: list, choice: str) -> None:
         """Replaces the buttons of the bot's message `ts` by the choice made."""
         try:
-            await self.client.chat_update(channel=channel, ts=ts,
-                                          **slack_blocks.chosen_message(blocks, choice))
+            await self.client.chat_update(
+                channel=channel, ts=ts, **slack_blocks.chosen_message(blocks, choice)
+            )
         except SlackApiError as error:
-            logger.error("Slack weigert de wijziging: %s.",
-                         (error.response or {}).get("error", "onbekende fout"))
+            logger.error(
+                "Slack weigert de wijziging: %s.",
+                (error.response or {}).get("error", "onbekende fout"),
+            )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
             logger.error("Slack Web API niet bereikbaar: %s.", type(error).__name__)
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         custom = message.get("custom")
         if slack_blocks.is_steps_payload(custom) and not message.get("buttons"):
             # Text and payload are one answer: one Slack message, the list with its title.
-            await self._post_message(self.slack_channel or recipient_id,
-                                     **slack_blocks.steps_message(message.get("text") or "", custom))
+            await self._post_message(
+                self.slack_channel or recipient_id,
+                **slack_blocks.steps_message(message.get("text") or "", custom),
+            )
             return
         await super().send_response(recipient_id, message)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._post_message(self.slack_channel or recipient_id,
-                                 **slack_blocks.text_message(text))
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._post_message(
+            self.slack_channel or recipient_id, **slack_blocks.text_message(text)
+        )
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: list,
-                                     **kwargs: Any) -> None:
-        await self._post_message(self.slack_channel or recipient_id,
-                                 **slack_blocks.buttons_message(text or "", buttons))
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list, **kwargs: Any
+    ) -> None:
+        await self._post_message(
+            self.slack_channel or recipient_id, **slack_blocks.buttons_message(text or "", buttons)
+        )
 
-    async def send_quick_replies(self, recipient_id: Text, text: Text, quick_replies: list,
-                                 **kwargs: Any) -> None:
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list, **kwargs: Any
+    ) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies)
 
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
         if slack_blocks.is_steps_payload(json_message):
-            await self._post_message(self.slack_channel or recipient_id,
-                                     **slack_blocks.steps_message("", json_message))
+            await self._post_message(
+                self.slack_channel or recipient_id, **slack_blocks.steps_message("", json_message)
+            )
         else:
             # E.g. `oefencasus`: its text and buttons came in the same message already.
             logger.debug("Payload %r niet naar Slack gestuurd.", json_message.get("type"))
@@ -210,15 +241,17 @@ class SlackInput(RasaSlackInput):
         self.recent = RecentEvents()
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         channel = super().from_credentials(credentials)
         channel.api_url = api_url((credentials or {}).get("api_url"))
         return channel
 
-    def get_output_channel(self, channel: Optional[Text] = None,
-                           thread_id: Optional[Text] = None) -> OutputChannel:
-        return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id,
-                           self.proxy, self.api_url)
+    def get_output_channel(
+        self, channel: Optional[str] = None, thread_id: Optional[str] = None
+    ) -> OutputChannel:
+        return SlackOutput(
+            self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def receive(request: Request) -> HTTPResponse:
@@ -231,15 +264,18 @@ class SlackInput(RasaSlackInput):
         if len(request.body or b"") > MAX_BODY_BYTES:
             return response.text("Verzoek te groot.", status=413)
         if not self.is_request_from_slack_authentic(request):
-            logger.warning("Slack-verzoek geweigerd: %s.", signature_problem(request.headers, time.time()))
+            logger.warning(
+                "Slack-verzoek geweigerd: %s.", signature_problem(request.headers, time.time())
+            )
             return response.text("Geen geldige Slack-handtekening.", status=401)
         content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
         try:
             if content_type == "application/json":
                 return self._receive_event(json.loads(request.body), on_new_message)
             if content_type == "application/x-www-form-urlencoded":
-                return self._receive_action(json.loads(request.form.get("payload") or ""),
-                                            on_new_message)
+                return self._receive_action(
+                    json.loads(request.form.get("payload") or ""), on_new_message
+                )
         except (ValueError, TypeError, AttributeError):
             return response.text("Geen geldig Slack-verzoek.", status=400)
         return response.text("Geen geldig Slack-verzoek.", status=400)
@@ -248,8 +284,11 @@ class SlackInput(RasaSlackInput):
         if body.get("type") == "url_verification":
             return response.text(str(body.get("challenge", "")), content_type="text/plain")
         event = body.get("event") or {}
-        if not self._is_user_message(body) or event.get("subtype") not in USER_SUBTYPES \
-                or not event.get("user"):
+        if (
+            not self._is_user_message(body)
+            or event.get("subtype") not in USER_SUBTYPES
+            or not event.get("user")
+        ):
             return response.text("")
         metadata = event_metadata(body)
         if not self._is_supported_channel(body, metadata):
@@ -263,30 +302,48 @@ class SlackInput(RasaSlackInput):
 
     def _receive_action(self, payload: Dict[str, Any], on_new_message: Callable) -> HTTPResponse:
         user = (payload.get("user") or {}).get("id")
-        if payload.get("type") != "block_actions" or not user \
-                or not self._is_interactive_message(payload):
+        if (
+            payload.get("type") != "block_actions"
+            or not user
+            or not self._is_interactive_message(payload)
+        ):
             return response.text("")
         value = self._get_interactive_response(payload["actions"][0])
         if value is None:  # a link button: nothing for the assistant
             return response.text("")
-        self._start_turn(value, user, action_metadata(payload), on_new_message,
-                         choice=_choice(payload))
+        self._start_turn(
+            value, user, action_metadata(payload), on_new_message, choice=_choice(payload)
+        )
         return response.text("")
 
-    def _start_turn(self, text: str, user: str, metadata: Dict[str, Any],
-                    on_new_message: Callable, choice: Optional[Dict[str, Any]] = None) -> None:
+    def _start_turn(
+        self,
+        text: str,
+        user: str,
+        metadata: Dict[str, Any],
+        on_new_message: Callable,
+        choice: Optional[Dict[str, Any]] = None,
+    ) -> None:
         thread_id = metadata.get("thread_id") if self.use_threads else None
         output = self.get_output_channel(metadata.get("out_channel"), thread_id)
-        sender_id = self._get_conversation_id(user, metadata.get("out_channel"),
-                                              metadata.get("thread_id"))
-        task = asyncio.create_task(self._turn(text, sender_id, output, on_new_message, metadata,
-                                              choice))
+        sender_id = self._get_conversation_id(
+            user, metadata.get("out_channel"), metadata.get("thread_id")
+        )
+        task = asyncio.create_task(
+            self._turn(text, sender_id, output, on_new_message, metadata, choice)
+        )
         self._background_tasks.add(task)  # a reference, so the task is not collected
         task.add_done_callback(self._background_tasks.discard)
 
-    async def _turn(self, text: str, sender_id: str, output: OutputChannel,
-                    on_new_message: Callable, metadata: Dict[str, Any],
-                    choice: Optional[Dict[str, Any]] = None) -> None:
+    async def _turn(
+        self,
+        text: str,
+        sender_id: str,
+        output: OutputChannel,
+        on_new_message: Callable,
+        metadata: Dict[str, Any],
+        choice: Optional[Dict[str, Any]] = None,
+    ) -> None:
         try:
             if choice and isinstance(output, SlackOutput):
                 await output.show_choice(metadata.get("out_channel"), **choice)

@@ -57,8 +57,11 @@ def context(text: str) -> Dict[str, Any]:
 
 
 def is_steps_payload(payload: Any) -> bool:
-    return isinstance(payload, dict) and payload.get("type") == PAYLOAD_TYPE \
+    return (
+        isinstance(payload, dict)
+        and payload.get("type") == PAYLOAD_TYPE
         and isinstance(payload.get("stappen"), list)
+    )
 
 
 def split_text(text: str) -> Tuple[List[str], List[str]]:
@@ -67,13 +70,15 @@ def split_text(text: str) -> Tuple[List[str], List[str]]:
     numbered = [i for i, line in enumerate(lines) if _STEP_LINE.match(line)]
     if not numbered:
         return lines, []
-    return lines[: numbered[0]], lines[numbered[-1] + 1:]
+    return lines[: numbered[0]], lines[numbered[-1] + 1 :]
 
 
 def _fallback(text: str, steps: List[Dict[str, Any]]) -> str:
     if text.strip():
         return mrkdwn(text.strip(), TEXT_MAX_CHARS)
-    lines = [f"{n}. {s.get('tekst', '')} (Bron: {s.get('bron', '')})" for n, s in enumerate(steps, 1)]
+    lines = [
+        f"{n}. {s.get('tekst', '')} (Bron: {s.get('bron', '')})" for n, s in enumerate(steps, 1)
+    ]
     return mrkdwn("\n".join(lines), TEXT_MAX_CHARS)
 
 
@@ -89,8 +94,9 @@ def steps_message(text: str, payload: Dict[str, Any]) -> Dict[str, Any]:
     if title:
         blocks.append(section("\n".join(f"*{mrkdwn(line, 300)}*" for line in title)))
     for number, step in enumerate(steps, 1):
-        blocks.append(section(f"*{number}.* " + mrkdwn(str(step.get("tekst", "")),
-                                                     SECTION_MAX_CHARS - 10)))
+        blocks.append(
+            section(f"*{number}.* " + mrkdwn(str(step.get("tekst", "")), SECTION_MAX_CHARS - 10))
+        )
         blocks.append(context("Bron: " + mrkdwn(str(step.get("bron", "")), 2000)))
     if closing:
         blocks.append({"type": "divider"})
@@ -109,17 +115,21 @@ def buttons_message(text: str, buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
         {
             "type": "button",
             "action_id": f"knop_{index}",  # unique within the message, as Slack requires
-            "text": {"type": "plain_text", "text": _plain(str(button.get("title", "")),
-                                                          BUTTON_TITLE_MAX_CHARS)},
+            "text": {
+                "type": "plain_text",
+                "text": _plain(str(button.get("title", "")), BUTTON_TITLE_MAX_CHARS),
+            },
             "value": str(button.get("payload", "")),
         }
         for index, button in enumerate(buttons)
     ]
     for start in range(0, len(elements), BUTTONS_PER_BLOCK):
-        blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_BLOCK]})
+        blocks.append({"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]})
     titles = ", ".join(str(b.get("title", "")) for b in buttons)
-    return {"text": mrkdwn(f"{text.strip()}\n({titles})" if text.strip() else titles, TEXT_MAX_CHARS),
-            "blocks": blocks[:MAX_BLOCKS]}
+    return {
+        "text": mrkdwn(f"{text.strip()}\n({titles})" if text.strip() else titles, TEXT_MAX_CHARS),
+        "blocks": blocks[:MAX_BLOCKS],
+    }
 
 
 def chosen_message(blocks: List[Dict[str, Any]], choice: str) -> Dict[str, Any]:
@@ -127,10 +137,15 @@ def chosen_message(blocks: List[Dict[str, Any]], choice: str) -> Dict[str, Any]:
     choice, so the thread shows what was chosen and nobody clicks twice."""
     kept = [b for b in blocks if isinstance(b, dict) and b.get("type") != "actions"]
     kept.append(context("U koos: *" + mrkdwn(choice, 200) + "*"))
-    text = " ".join(b["text"]["text"] for b in kept if b.get("type") == "section"
-                    and isinstance(b.get("text"), dict) and "text" in b["text"])
-    return {"text": (text + "\n" if text else "") + "U koos: " + mrkdwn(choice, 200),
-            "blocks": kept[:MAX_BLOCKS]}
+    text = " ".join(
+        b["text"]["text"]
+        for b in kept
+        if b.get("type") == "section" and isinstance(b.get("text"), dict) and "text" in b["text"]
+    )
+    return {
+        "text": (text + "\n" if text else "") + "U koos: " + mrkdwn(choice, 200),
+        "blocks": kept[:MAX_BLOCKS],
+    }
 
 
 def text_message(text: str) -> Dict[str, Any]:

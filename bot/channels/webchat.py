@@ -18,7 +18,7 @@ import json
 import logging
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
 
 import yaml
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -43,10 +43,28 @@ FILES: Dict[str, Tuple[str, str]] = {
 
 # Keys the widget uses; a missing or empty one stops the start (see load_texts).
 TEXT_KEYS = (
-    "regio_label", "open_knop", "titel", "sluiten", "nieuw_gesprek", "welkom", "privacy",
-    "gesprek_label", "invoer_label", "invoer_hint", "verstuur", "bezig", "afzender_u",
-    "afzender_assistent", "stappen_label", "stappen_uitleg", "bron", "offline",
-    "opnieuw_versturen", "weer_online", "fout", "nieuw_gesprek_gestart",
+    "regio_label",
+    "open_knop",
+    "titel",
+    "sluiten",
+    "nieuw_gesprek",
+    "welkom",
+    "privacy",
+    "gesprek_label",
+    "invoer_label",
+    "invoer_hint",
+    "verstuur",
+    "bezig",
+    "afzender_u",
+    "afzender_assistent",
+    "stappen_label",
+    "stappen_uitleg",
+    "bron",
+    "offline",
+    "opnieuw_versturen",
+    "weer_online",
+    "fout",
+    "nieuw_gesprek_gestart",
 )
 
 HEADERS = {
@@ -56,8 +74,10 @@ HEADERS = {
     "Cache-Control": "public, max-age=300",
 }
 # Only the demo page gets a CSP; intranet pages set their own.
-DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-            "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 
 
 class WebchatTextError(Exception):
@@ -87,7 +107,7 @@ def widget_script(texts: Dict[str, str]) -> bytes:
     # json.dumps escapes quotes; "<" is escaped too in case a page inlines it.
     data = json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c")
     code = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
-    return f"window.MeldcodeWidgetTeksten = {data};\n{code}".encode("utf-8")
+    return f"window.MeldcodeWidgetTeksten = {data};\n{code}".encode()
 
 
 def static_file(name: str, texts: Dict[str, str]) -> Optional[Tuple[bytes, str]]:
@@ -112,14 +132,14 @@ class WebchatInput(InputChannel):
     """Serves the widget; its messages go through the REST channel."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "webchat"
 
     def __init__(self, texts_file: Path = TEXTS_FILE) -> None:
         self.texts = load_texts(texts_file)  # fails at start, not on first visit
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "InputChannel":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "InputChannel":
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

@@ -4,7 +4,7 @@ DIET learns `plaats` from the training data; spaCy's NER adds places DIET has
 never seen. Where DIET already found a place, spaCy's duplicate is dropped.
 """
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -20,7 +20,7 @@ PLAATS = "plaats"
 )
 class SpacyPlaatsExtractor(SpacyEntityExtractor):
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"labels": ["GPE", "LOC"]}
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
@@ -30,7 +30,9 @@ class SpacyPlaatsExtractor(SpacyEntityExtractor):
             taken = [(e["start"], e["end"]) for e in existing if e.get("entity") == PLAATS]
             found = []
             for ent in model.model(message.get(TEXT) or "").ents:
-                overlaps = any(ent.start_char < end and start < ent.end_char for start, end in taken)
+                overlaps = any(
+                    ent.start_char < end and start < ent.end_char for start, end in taken
+                )
                 if ent.label_ in labels and not overlaps:
                     found.append(
                         {

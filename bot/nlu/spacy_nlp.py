@@ -4,7 +4,7 @@ The class keeps the name `SpacyNLP`: Rasa links SpacyTokenizer and the spaCy
 extractors to their model provider by that class name.
 """
 
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,14 +27,14 @@ class SpacyNLP(spacy_utils.SpacyNLP):
     """Loads `nl_core_news_sm` (or MELDCODE_SPACY_MODEL), else blank Dutch."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         # Case matters for Dutch NER: place names start with a capital.
         return {"case_sensitive": True, "model": None}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,

@@ -62,7 +62,6 @@ _EMAIL = re.compile(
 )
 
 
-
 # --- IBAN --------------------------------------------------------------------
 
 # Country code, check digits, then 11-30 characters, compact or in groups of four.
@@ -116,7 +115,6 @@ _DATE = re.compile(
 )
 
 
-
 # --- Postcode ----------------------------------------------------------------
 
 # 1234 AB: first digit 1-9, upper-case letters (so "1234 ab" in prose is left),
@@ -126,7 +124,6 @@ _POSTCODE = re.compile(
     rf"(?<![0-9A-Za-z-])[1-9][0-9]{{3}}{_SP}?(?!S[ADS])[A-Z]{{2}}(?![0-9A-Za-z])"
     rf"(?:{_SP}+{_HOUSE_NUMBER})?"
 )
-
 
 
 # --- Phone numbers -----------------------------------------------------------
@@ -162,7 +159,7 @@ _SERVICE_PREFIXES = ("800", "900", "906", "909")
 def _is_service_number(digits: str) -> bool:
     for prefix in ("0031", "31", "0"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     if digits.startswith("0"):  # the "(0)" in +31 (0)800 ...
         digits = digits[1:]
@@ -193,7 +190,7 @@ def _is_valid_bsn(digits: str) -> bool:
     if len(digits) != 9 or set(digits) == {"0"}:
         return False
     weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(w * int(d) for w, d in zip(weights, digits)) % 11 == 0
+    return sum(w * int(d) for w, d in zip(weights, digits, strict=True)) % 11 == 0
 
 
 def _bsn(match: Match) -> str:
@@ -206,8 +203,25 @@ def _bsn(match: Match) -> str:
 # --- Street address ----------------------------------------------------------
 
 _STREET_SUFFIXES = (
-    "straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk", "hof",
-    "pad", "steeg", "dreef", "markt", "park", "ring", "baan", "veld", "burg", "wal",
+    "straat",
+    "laan",
+    "weg",
+    "plein",
+    "gracht",
+    "kade",
+    "singel",
+    "dijk",
+    "hof",
+    "pad",
+    "steeg",
+    "dreef",
+    "markt",
+    "park",
+    "ring",
+    "baan",
+    "veld",
+    "burg",
+    "wal",
 )
 # "-ring" after a vowel is a noun ("Vergadering 3", "Verklaring 2"), not a street.
 _SUFFIX = "|".join(r"(?<![aeiouy])ring" if s == "ring" else s for s in _STREET_SUFFIXES)
@@ -216,7 +230,9 @@ _STREET_WORD = (
     rf"|{'|'.join(s.capitalize() for s in _STREET_SUFFIXES)})(?!{_LETTER})"
 )
 # Words that start a sentence before a street name but are not part of it.
-_NOT_IN_STREET = r"(?:Op|In|Aan|Bij|Naar|Via|Langs|Het|De|Ik|Wij|We|Zij|Hij|Ze|Om|Uit|Tot|En|Of|Adres)"
+_NOT_IN_STREET = (
+    r"(?:Op|In|Aan|Bij|Naar|Via|Langs|Het|De|Ik|Wij|We|Zij|Hij|Ze|Om|Uit|Tot|En|Of|Adres)"
+)
 # Streets without a suffix are caught after these words: "Lange Voorhout 3a".
 _STREET_ADJECTIVE = r"(?:Lange|Korte|Oude|Nieuwe|Hoge|Lage|Grote|Kleine|Sint|Eerste|Tweede|Derde)"
 # "in Barneveld 3 jaar": a place name followed by a count, not an address.
@@ -233,7 +249,6 @@ _ADDRESS = re.compile(
 )
 
 
-
 # --- Names -------------------------------------------------------------------
 
 # Words that introduce a name. "ik ben" is included; what follows it is
@@ -242,7 +257,9 @@ _NAME_TRIGGER = (
     rf"(?i:naam{_SP}+is|(?:voor|achter|roep)?naam{_SP}*:|ik{_SP}+ben|heet|heten|genaamd|genoemd"
     rf"|meneer|mevrouw|mevr\.|mw\.|dhr\.|de{_SP}+heer|juf|meester)"
 )
-_PARTICLE = r"(?:van|de|der|den|het|'t|ten|ter|te|el|al|la|le|du|da|di|dos|das|del|von|bin|ibn|op|in)"
+_PARTICLE = (
+    r"(?:van|de|der|den|het|'t|ten|ter|te|el|al|la|le|du|da|di|dos|das|del|von|bin|ibn|op|in)"
+)
 # Surname that starts with a capitalised particle: "De Vries", "Van der Berg".
 _LEADING_PARTICLE = (
     rf"(?:Van|De|Den|Der|Ter|Ten|Te|El|Al|La|Le|Da|Di|Du|Von)(?:{_SP}+(?:de|der|den|het|'t))?"
@@ -254,33 +271,156 @@ _NAME = re.compile(
     rf"(?:{_SP}+(?:(?i:{_PARTICLE}){_SP}+){{0,3}}{_CAPITALISED}){{0,2}})"
 )
 _PARTICLES = {
-    "van", "de", "der", "den", "het", "'t", "ten", "ter", "te", "el", "al", "la", "le",
-    "du", "da", "di", "dos", "das", "del", "von", "bin", "ibn", "op", "in",
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "'t",
+    "ten",
+    "ter",
+    "te",
+    "el",
+    "al",
+    "la",
+    "le",
+    "du",
+    "da",
+    "di",
+    "dos",
+    "das",
+    "del",
+    "von",
+    "bin",
+    "ibn",
+    "op",
+    "in",
 }
 # Capitalised words after a trigger that are roles, feelings or organisations.
 _NOT_A_NAME = {
     # function words and feelings
-    "een", "ik", "jij", "hij", "zij", "wij", "we", "ze", "u", "niet", "geen", "ook",
-    "nog", "wel", "er", "hier", "daar", "nu", "zelf", "dus", "echt", "erg", "heel",
-    "bang", "bezorgd", "benieuwd", "blij", "boos", "verdrietig", "onzeker", "bezig",
-    "klaar", "nieuw", "werkzaam", "betrokken", "vandaag", "gisteren", "morgen",
+    "een",
+    "ik",
+    "jij",
+    "hij",
+    "zij",
+    "wij",
+    "we",
+    "ze",
+    "u",
+    "niet",
+    "geen",
+    "ook",
+    "nog",
+    "wel",
+    "er",
+    "hier",
+    "daar",
+    "nu",
+    "zelf",
+    "dus",
+    "echt",
+    "erg",
+    "heel",
+    "bang",
+    "bezorgd",
+    "benieuwd",
+    "blij",
+    "boos",
+    "verdrietig",
+    "onzeker",
+    "bezig",
+    "klaar",
+    "nieuw",
+    "werkzaam",
+    "betrokken",
+    "vandaag",
+    "gisteren",
+    "morgen",
     # roles of the professionals who use the assistant
-    "leerkracht", "docent", "leraar", "lerares", "juf", "meester", "mentor", "intern",
-    "interne", "begeleider", "ib'er", "ib-er", "zorgcoördinator", "zorgcoordinator",
-    "coördinator", "coordinator", "aandachtsfunctionaris", "huisarts", "arts",
-    "jeugdarts", "kinderarts", "verpleegkundige", "jeugdverpleegkundige",
-    "wijkverpleegkundige", "verloskundige", "kraamverzorgster", "tandarts",
-    "psycholoog", "orthopedagoog", "pedagoog", "therapeut", "maatschappelijk",
-    "schoolmaatschappelijk", "werker", "hulpverlener", "jeugdhulpverlener",
-    "jeugdconsulent", "consulent", "gezinscoach", "coach", "wijkagent", "agent",
-    "politie", "medewerker", "directeur", "schoolleider", "teamleider",
-    "leidinggevende", "manager", "pedagogisch", "leidster", "leider", "pm'er",
-    "gastouder", "oppas", "trainer", "vrijwilliger", "stagiair", "stagiaire", "student",
+    "leerkracht",
+    "docent",
+    "leraar",
+    "lerares",
+    "juf",
+    "meester",
+    "mentor",
+    "intern",
+    "interne",
+    "begeleider",
+    "ib'er",
+    "ib-er",
+    "zorgcoördinator",
+    "zorgcoordinator",
+    "coördinator",
+    "coordinator",
+    "aandachtsfunctionaris",
+    "huisarts",
+    "arts",
+    "jeugdarts",
+    "kinderarts",
+    "verpleegkundige",
+    "jeugdverpleegkundige",
+    "wijkverpleegkundige",
+    "verloskundige",
+    "kraamverzorgster",
+    "tandarts",
+    "psycholoog",
+    "orthopedagoog",
+    "pedagoog",
+    "therapeut",
+    "maatschappelijk",
+    "schoolmaatschappelijk",
+    "werker",
+    "hulpverlener",
+    "jeugdhulpverlener",
+    "jeugdconsulent",
+    "consulent",
+    "gezinscoach",
+    "coach",
+    "wijkagent",
+    "agent",
+    "politie",
+    "medewerker",
+    "directeur",
+    "schoolleider",
+    "teamleider",
+    "leidinggevende",
+    "manager",
+    "pedagogisch",
+    "leidster",
+    "leider",
+    "pm'er",
+    "gastouder",
+    "oppas",
+    "trainer",
+    "vrijwilliger",
+    "stagiair",
+    "stagiaire",
+    "student",
     # family roles and organisations
-    "moeder", "vader", "ouder", "oma", "opa", "tante", "oom", "buurvrouw", "buurman",
-    "veilig", "thuis", "ggd", "jeugdzorg", "wijkteam",
+    "moeder",
+    "vader",
+    "ouder",
+    "oma",
+    "opa",
+    "tante",
+    "oom",
+    "buurvrouw",
+    "buurman",
+    "veilig",
+    "thuis",
+    "ggd",
+    "jeugdzorg",
+    "wijkteam",
     # nationalities ("ik ben Nederlander")
-    "nederlander", "nederlands", "nederlandse", "marokkaans", "turks", "surinaams", "pools",
+    "nederlander",
+    "nederlands",
+    "nederlandse",
+    "marokkaans",
+    "turks",
+    "surinaams",
+    "pools",
 }
 
 

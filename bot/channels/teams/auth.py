@@ -67,7 +67,8 @@ def check_tenant(tenant_id: str) -> str:
     tenant_id = (tenant_id or "").strip()
     if not _TENANT.match(tenant_id):
         raise TeamsConfigError(
-            "TEAMS_TENANT_ID moet de tenant-id (een GUID) of het domein van uw organisatie zijn.")
+            "TEAMS_TENANT_ID moet de tenant-id (een GUID) of het domein van uw organisatie zijn."
+        )
     return tenant_id
 
 
@@ -88,8 +89,14 @@ def _timeout() -> aiohttp.ClientTimeout:
 class TokenProvider:
     """The bot's access token for the Bot Connector service, cached."""
 
-    def __init__(self, app_id: str, app_password: str, tenant_id: str,
-                 login_url: str = "", clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        app_password: str,
+        tenant_id: str,
+        login_url: str = "",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.app_id = app_id
         self.app_password = app_password
         base = (login_url or DEFAULT_LOGIN_URL).rstrip("/")
@@ -128,12 +135,21 @@ class TokenProvider:
             async with aiohttp.ClientSession(timeout=_timeout()) as session:
                 body = await _fetch_json(session, "POST", self.url, data=form)
             token, lifetime = body["access_token"], float(body["expires_in"])
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, KeyError,
-                TypeError) as error:
+        except (
+            aiohttp.ClientError,
+            asyncio.TimeoutError,
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+        ) as error:
             # The status says enough (401: wrong secret, 400: wrong tenant or app id).
             status = getattr(error, "status", None)
-            logger.error("Teams: geen token van het Microsoft-loginendpoint (%s%s).",
-                         type(error).__name__, f", HTTP {status}" if status else "")
+            logger.error(
+                "Teams: geen token van het Microsoft-loginendpoint (%s%s).",
+                type(error).__name__,
+                f", HTTP {status}" if status else "",
+            )
             raise
         if not isinstance(token, str) or not token or lifetime <= 0:
             raise ValueError("onbruikbaar token-antwoord")
@@ -143,8 +159,13 @@ class TokenProvider:
 class JwtValidator:
     """Validates the Authorization header of requests from the Bot Connector."""
 
-    def __init__(self, app_id: str, metadata_url: str = "", issuer: str = BOT_FRAMEWORK_ISSUER,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        app_id: str,
+        metadata_url: str = "",
+        issuer: str = BOT_FRAMEWORK_ISSUER,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.app_id = app_id
         self.metadata_url = metadata_url or DEFAULT_OPENID_METADATA_URL
         self.issuer = issuer
@@ -153,8 +174,9 @@ class JwtValidator:
         self._fetched_at: Optional[float] = None
         self._lock: Optional[asyncio.Lock] = None
 
-    async def validate(self, authorization: Optional[str], service_url: Any,
-                       channel_id: Any) -> Dict[str, Any]:
+    async def validate(
+        self, authorization: Optional[str], service_url: Any, channel_id: Any
+    ) -> Dict[str, Any]:
         """The token's claims; TeamsAuthError (401 or 403) when anything is off."""
         scheme, _, token = (authorization or "").strip().partition(" ")
         token = token.strip()
@@ -185,8 +207,12 @@ class JwtValidator:
             raise TeamsAuthError(f"token ongeldig ({type(error).__name__})") from error
         claimed = next((claims[c] for c in SERVICE_URL_CLAIMS if claims.get(c)), "")
         # The activity body is not signed: only the claim proves where replies may go.
-        if not isinstance(service_url, str) or not isinstance(claimed, str) or not claimed \
-                or claimed.rstrip("/") != service_url.rstrip("/"):
+        if (
+            not isinstance(service_url, str)
+            or not isinstance(claimed, str)
+            or not claimed
+            or claimed.rstrip("/") != service_url.rstrip("/")
+        ):
             raise TeamsAuthError("serviceUrl klopt niet met het token")
         return claims
 
@@ -211,12 +237,23 @@ class JwtValidator:
                 async with aiohttp.ClientSession(timeout=_timeout()) as session:
                     metadata = await _fetch_json(session, "GET", self.metadata_url)
                     jwks = await _fetch_json(session, "GET", str(metadata["jwks_uri"]))
-                keys = {str(k["kid"]): k for k in jwks["keys"]
-                        if isinstance(k, dict) and k.get("kty") == "RSA" and "kid" in k}
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, KeyError,
-                    TypeError) as error:
-                logger.error("Teams: sleutels van de Bot Framework niet opgehaald (%s).",
-                             type(error).__name__)
+                keys = {
+                    str(k["kid"]): k
+                    for k in jwks["keys"]
+                    if isinstance(k, dict) and k.get("kty") == "RSA" and "kid" in k
+                }
+            except (
+                aiohttp.ClientError,
+                asyncio.TimeoutError,
+                OSError,
+                ValueError,
+                KeyError,
+                TypeError,
+            ) as error:
+                logger.error(
+                    "Teams: sleutels van de Bot Framework niet opgehaald (%s).",
+                    type(error).__name__,
+                )
                 if self._keys:
                     # Keep the old keys (Microsoft rotates slowly); try again later.
                     self._fetched_at = self._clock() - KEYS_TTL_SECONDS + KEYS_MIN_REFRESH_SECONDS

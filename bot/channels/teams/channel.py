@@ -15,7 +15,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, Optional, Set, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Set
 from urllib.parse import quote
 
 import aiohttp
@@ -26,7 +26,11 @@ from sanic.response import HTTPResponse
 
 from bot.channels.guard import handle_message, webhook_blueprint
 from bot.channels.teams.auth import (
-    HTTP_TIMEOUT_SECONDS, JwtValidator, TeamsAuthError, TeamsConfigError, TokenProvider,
+    HTTP_TIMEOUT_SECONDS,
+    JwtValidator,
+    TeamsAuthError,
+    TeamsConfigError,
+    TokenProvider,
     check_tenant,
 )
 from bot.channels.teams.render import incoming_text, reply_activity, sender_id
@@ -62,7 +66,9 @@ class Reference:
 
     @property
     def url(self) -> str:
-        base = f"{self.service_url}/v3/conversations/{quote(self.conversation_id, safe='')}/activities"
+        base = (
+            f"{self.service_url}/v3/conversations/{quote(self.conversation_id, safe='')}/activities"
+        )
         return f"{base}/{quote(self.activity_id, safe='')}" if self.activity_id else base
 
 
@@ -84,8 +90,14 @@ class Connector:
         for attempt in (1, 2):
             try:
                 status = await self._post(reference.url, body)
-            except (aiohttp.ClientError, asyncio.TimeoutError, OSError, ValueError, KeyError,
-                    TypeError) as error:
+            except (
+                aiohttp.ClientError,
+                asyncio.TimeoutError,
+                OSError,
+                ValueError,
+                KeyError,
+                TypeError,
+            ) as error:
                 logger.error("Teams: antwoord niet verstuurd (%s).", type(error).__name__)
                 return False
             if status == 401 and attempt == 1:
@@ -101,8 +113,9 @@ class Connector:
         token = await self.tokens.token()
         timeout = aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS)
         async with aiohttp.ClientSession(timeout=timeout) as session:
-            async with session.post(url, json=body,
-                                    headers={"Authorization": f"Bearer {token}"}) as reply:
+            async with session.post(
+                url, json=body, headers={"Authorization": f"Bearer {token}"}
+            ) as reply:
                 return reply.status
 
 
@@ -110,19 +123,19 @@ class TeamsOutput(OutputChannel):
     """Sends each bot message as one Teams activity (card or plain text)."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return CHANNEL_NAME
 
     def __init__(self, connector: Connector, reference: Reference) -> None:
         self.connector = connector
         self.reference = reference
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         activity = reply_activity(message)
         if activity is not None:
             await self.connector.reply(self.reference, activity)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text})
 
 
@@ -134,14 +147,17 @@ class TeamsInput(InputChannel):
     """Teams through an Azure Bot (single tenant). Settings: see docs/teams.md."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return CHANNEL_NAME
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         credentials = credentials or {}
-        for key, variable in (("app_id", "TEAMS_APP_ID"), ("app_password", "TEAMS_APP_PASSWORD"),
-                              ("tenant_id", "TEAMS_TENANT_ID")):
+        for key, variable in (
+            ("app_id", "TEAMS_APP_ID"),
+            ("app_password", "TEAMS_APP_PASSWORD"),
+            ("tenant_id", "TEAMS_TENANT_ID"),
+        ):
             if not str(credentials.get(key) or "").strip():
                 raise TeamsConfigError(f"Microsoft Teams: {variable} ontbreekt.")
         return cls(
@@ -152,8 +168,14 @@ class TeamsInput(InputChannel):
             openid_metadata_url=str(credentials.get("openid_metadata_url") or ""),
         )
 
-    def __init__(self, app_id: str, app_password: str, tenant_id: str,
-                 login_url: str = "", openid_metadata_url: str = "") -> None:
+    def __init__(
+        self,
+        app_id: str,
+        app_password: str,
+        tenant_id: str,
+        login_url: str = "",
+        openid_metadata_url: str = "",
+    ) -> None:
         self.tenant_id = check_tenant(tenant_id).lower()
         self.validator = JwtValidator(app_id, openid_metadata_url)
         self.connector = Connector(TokenProvider(app_id, app_password, tenant_id, login_url))
@@ -162,14 +184,23 @@ class TeamsInput(InputChannel):
     def from_other_tenant(self, activity: Dict[str, Any]) -> bool:
         """A single-tenant bot serves its own organisation only (when the tenant is a GUID)."""
         tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
-        return bool(_GUID.match(self.tenant_id) and tenant and str(tenant).lower() != self.tenant_id)
+        return bool(
+            _GUID.match(self.tenant_id) and tenant and str(tenant).lower() != self.tenant_id
+        )
 
-    async def process(self, activity: Dict[str, Any],
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def process(
+        self, activity: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
         output = TeamsOutput(self.connector, Reference.of(activity))
         try:
-            await handle_message(incoming_text(activity), sender_id(activity), output,
-                                 on_new_message, CHANNEL_NAME, metadata=None)
+            await handle_message(
+                incoming_text(activity),
+                sender_id(activity),
+                output,
+                on_new_message,
+                CHANNEL_NAME,
+                metadata=None,
+            )
         except Exception as error:  # noqa: BLE001 - a background task has no caller to tell
             logger.error("Teams: bericht niet verwerkt (%s).", type(error).__name__)
 
@@ -187,13 +218,18 @@ class TeamsInput(InputChannel):
             if not isinstance(activity, dict):
                 return _status(400, "Geen activity.")
             try:
-                await self.validator.validate(request.headers.get("authorization"),
-                                              activity.get("serviceUrl"), activity.get("channelId"))
+                await self.validator.validate(
+                    request.headers.get("authorization"),
+                    activity.get("serviceUrl"),
+                    activity.get("channelId"),
+                )
             except TeamsAuthError as error:
                 logger.warning("Teams: verzoek geweigerd: %s.", error.reason)
                 return _status(error.status)
             if activity.get("type") != "message" or self.from_other_tenant(activity):
-                return _status(200)  # conversation updates, reactions, other tenants: nothing to say
+                return _status(
+                    200
+                )  # conversation updates, reactions, other tenants: nothing to say
             task = asyncio.get_running_loop().create_task(self.process(activity, on_new_message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

@@ -35,15 +35,24 @@ def png(size: int, pixel: Callable[[float, float], Pixel]) -> bytes:
     """An RGBA PNG; `pixel` gets coordinates from 0 to 1."""
     rows = b"".join(
         b"\x00" + b"".join(bytes(pixel((x + 0.5) / size, (y + 0.5) / size)) for x in range(size))
-        for y in range(size))
+        for y in range(size)
+    )
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + \
-            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + \
-        chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _checklist(x: float, y: float) -> bool:
@@ -65,8 +74,11 @@ def manifest(values: Dict[str, str]) -> Dict:
     """The filled manifest; ValueError naming what is wrong."""
     if not _GUID.match(values.get("TEAMS_APP_ID", "")):
         raise ValueError("TEAMS_APP_ID in .env moet de app-id (een GUID) van de Azure Bot zijn.")
-    for key, option in (("WEBSITE_URL", "--website"), ("PRIVACY_URL", "--privacy"),
-                        ("VOORWAARDEN_URL", "--voorwaarden")):
+    for key, option in (
+        ("WEBSITE_URL", "--website"),
+        ("PRIVACY_URL", "--privacy"),
+        ("VOORWAARDEN_URL", "--voorwaarden"),
+    ):
         if not values.get(key, "").startswith("https://"):
             raise ValueError(f"{option} moet een adres zijn dat begint met https://.")
     if not values.get("ORGANISATIE", "").strip():
@@ -95,12 +107,19 @@ def main(argv=None) -> int:
     import os
 
     settings.load_environment()
-    parser = argparse.ArgumentParser(prog="python -m bot.channels.teams.package", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.channels.teams.package",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--organisatie", required=True, help="naam van uw organisatie")
     parser.add_argument("--website", required=True, help="https-adres van uw organisatie")
-    parser.add_argument("--privacy", help="https-adres van de privacyverklaring (standaard: --website)")
-    parser.add_argument("--voorwaarden", help="https-adres van de gebruiksvoorwaarden (standaard: --website)")
+    parser.add_argument(
+        "--privacy", help="https-adres van de privacyverklaring (standaard: --website)"
+    )
+    parser.add_argument(
+        "--voorwaarden", help="https-adres van de gebruiksvoorwaarden (standaard: --website)"
+    )
     parser.add_argument("--uit", type=Path, default=DEFAULT_OUTPUT, help="het zip-bestand")
     args = parser.parse_args(argv)
     values = {

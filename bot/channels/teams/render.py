@@ -74,8 +74,10 @@ def _button(button: Dict[str, Any]) -> Dict[str, Any]:
         "type": "Action.Submit",
         "title": title,
         # messageBack: the chat shows the title as the user's message, the bot gets `value`.
-        "data": {"payload": str(button.get("payload", "")),
-                 "msteams": {"type": "messageBack", "displayText": title}},
+        "data": {
+            "payload": str(button.get("payload", "")),
+            "msteams": {"type": "messageBack", "displayText": title},
+        },
     }
 
 
@@ -92,8 +94,9 @@ def _card(body: List[Dict[str, Any]], text: str, buttons: List[Dict[str, Any]]) 
     return card
 
 
-def steps_card(text: str, payload: Dict[str, Any],
-               buttons: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+def steps_card(
+    text: str, payload: Dict[str, Any], buttons: Optional[List[Dict[str, Any]]] = None
+) -> Dict[str, Any]:
     """The answer of bot.render as a card: title, numbered steps with source, closing line.
 
     The title is the first line of the text and the closing line its last line
@@ -103,17 +106,27 @@ def steps_card(text: str, payload: Dict[str, Any],
     lines = [line for line in text.splitlines() if line.strip()]
     body = [_run(lines[0], weight="Bolder", size="Medium")] if lines else []
     for number, step in enumerate(steps, 1):
-        body.append({
-            "type": "ColumnSet",
-            "spacing": "Medium",
-            "columns": [
-                {"type": "Column", "width": "auto", "items": [_run(f"{number}.", weight="Bolder")]},
-                {"type": "Column", "width": "stretch", "items": [
-                    _run(str(step.get("tekst", ""))),
-                    _run(f"Bron: {step.get('bron', '')}", isSubtle=True, size="Small"),
-                ]},
-            ],
-        })
+        body.append(
+            {
+                "type": "ColumnSet",
+                "spacing": "Medium",
+                "columns": [
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [_run(f"{number}.", weight="Bolder")],
+                    },
+                    {
+                        "type": "Column",
+                        "width": "stretch",
+                        "items": [
+                            _run(str(step.get("tekst", ""))),
+                            _run(f"Bron: {step.get('bron', '')}", isSubtle=True, size="Small"),
+                        ],
+                    },
+                ],
+            }
+        )
     if len(lines) >= len(steps) + 2:
         body.append({**_run(lines[-1], isSubtle=True), "spacing": "Medium", "separator": True})
     return _card(body, text, buttons or [])
@@ -121,12 +134,15 @@ def steps_card(text: str, payload: Dict[str, Any],
 
 def _summary(text: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
-    return first if len(first) <= MAX_SUMMARY_CHARS else first[:MAX_SUMMARY_CHARS - 1] + "…"
+    return first if len(first) <= MAX_SUMMARY_CHARS else first[: MAX_SUMMARY_CHARS - 1] + "…"
 
 
 def _with_card(card: Dict[str, Any], text: str) -> Dict[str, Any]:
-    return {"type": "message", "summary": _summary(text),
-            "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}]}
+    return {
+        "type": "message",
+        "summary": _summary(text),
+        "attachments": [{"contentType": CARD_CONTENT_TYPE, "content": card}],
+    }
 
 
 def reply_activity(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
