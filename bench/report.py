@@ -327,7 +327,7 @@ def _section_load(results: Dict, figures: str) -> List[str]:
                 "Beide opstellingen draaien tegelijk en worden om en om gemeten. Op 2 "
                 "cores delen twee Rasa-processen dezelfde CPU, dus de winst komt vooral "
                 "uit het overlappen van wachttijd (actieserver, database). PostgreSQL "
-                "uit `tests/services.py` draait met `fsync=off`: vergelijk deze rij "
+                "uit `harness/services.py` draait met `fsync=off`: vergelijk deze rij "
                 "daarom niet met de SQLite-cijfers hierboven.",
                 "",
             ]
