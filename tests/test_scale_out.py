@@ -24,7 +24,7 @@ from harness.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistan
 from harness.services import postgres_server, redis_server
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_rasa_servers]
 
 API_TOKEN = uuid.uuid4().hex
 KEY_PREFIX = "meldcodetest"
