@@ -96,12 +96,14 @@ class ActionOefeningAntwoord(ExerciseAction):
             self.present(dispatcher, state)
             return [SlotSet("oefenmodus", True)] + _restore_case_slots(state)
 
-        correct = choice == case.situatie
+        correct = choice == case.situation_id
         state["goed"] += int(correct)
         if not correct:
-            state["fout"] = state["fout"] + [case.situatie]
+            state["fout"] = state["fout"] + [case.situation_id]
         dispatcher.utter_message(text=feedback_text(exercises, protocol, case, choice))
-        answer = render_answer(protocol, case.situatie, gemeld=case.gemeld, plaats=case.plaats)
+        answer = render_answer(
+            protocol, case.situation_id, reported=case.reported, place=case.place
+        )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
 
         state["index"] += 1

@@ -29,7 +29,7 @@ def describe_error(error: BaseException) -> str:
 
 def safe_error_message() -> str:
     try:
-        return load_protocol(config.content_file()).technische_fout
+        return load_protocol(config.content_file()).technical_error
     except Exception:  # noqa: BLE001 - the content file is what failed
         return LAST_RESORT_MESSAGE
 

@@ -49,8 +49,8 @@ class StepsAction(SafeAction):
         answer = render_answer(
             load_protocol(config.content_file()),
             situation_id,
-            gemeld=was_reported(tracker),
-            plaats=tracker.get_slot("plaats"),
+            reported=was_reported(tracker),
+            place=tracker.get_slot("plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
         return [SlotSet("situatie", situation_id)]

@@ -24,7 +24,7 @@ class AskAction(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         question = load_protocol(config.content_file()).questions[self.slot]
-        dispatcher.utter_message(text=question.tekst, buttons=list(question.buttons))
+        dispatcher.utter_message(text=question.text, buttons=list(question.buttons))
         return []
 
 

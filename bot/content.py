@@ -33,24 +33,24 @@ class ContentError(ValueError):
 @dataclass(frozen=True)
 class Step:
     id: str
-    tekst: str
-    bron: str
-    tekst_met_plaats: Optional[str] = None
-    seed_citaat: Optional[str] = None
+    text: str
+    source: str
+    text_with_place: Optional[str] = None
+    seed_quote: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Situation:
     id: str
-    titel: str
-    stappen: Tuple[str, ...]
-    stappen_als_gemeld: Tuple[str, ...] = ()
-    titel_met_plaats: Optional[str] = None
+    title: str
+    step_ids: Tuple[str, ...]
+    step_ids_if_reported: Tuple[str, ...] = ()
+    title_with_place: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Question:
-    tekst: str
+    text: str
     buttons: Tuple[Dict[str, str], ...]
 
 
@@ -59,9 +59,9 @@ class Protocol:
     steps: Dict[str, Step]
     situations: Dict[str, Situation]
     questions: Dict[str, Question]
-    afsluiting: str
-    technische_fout: str
-    kanaal: Dict[str, str]
+    closing_line: str
+    technical_error: str
+    channel_texts: Dict[str, str]
     source_file: Path
 
 
@@ -98,10 +98,10 @@ def _parse_steps(raw: dict, sources: Dict[str, str], path: Path) -> Dict[str, St
             raise ContentError(f"{where}: bron '{source_key}' staat niet onder 'bronnen'")
         steps[step_id] = Step(
             id=step_id,
-            tekst=_text(body.get("tekst"), where),
-            bron=sources[source_key],
-            tekst_met_plaats=_optional_text(body.get("tekst_met_plaats"), where),
-            seed_citaat=body.get("seed_citaat"),
+            text=_text(body.get("tekst"), where),
+            source=sources[source_key],
+            text_with_place=_optional_text(body.get("tekst_met_plaats"), where),
+            seed_quote=body.get("seed_citaat"),
         )
     missing = [step_id for step_id in STEP_IDS if step_id not in steps]
     if missing:
@@ -132,10 +132,10 @@ def _parse_situations(raw: dict, steps: Dict[str, Step], path: Path) -> Dict[str
             raise ContentError(f"{where}: heeft geen stappen")
         situations[situation_id] = Situation(
             id=situation_id,
-            titel=_text(body.get("titel"), where),
-            stappen=situation_steps,
-            stappen_als_gemeld=_step_list(body.get("stappen_als_gemeld"), where, steps),
-            titel_met_plaats=_optional_text(body.get("titel_met_plaats"), where),
+            title=_text(body.get("titel"), where),
+            step_ids=situation_steps,
+            step_ids_if_reported=_step_list(body.get("stappen_als_gemeld"), where, steps),
+            title_with_place=_optional_text(body.get("titel_met_plaats"), where),
         )
     missing = [s for s in SITUATION_IDS if s not in situations]
     if missing:
@@ -158,7 +158,7 @@ def _parse_questions(raw: dict, path: Path) -> Dict[str, Question]:
                     "payload": _text(button.get("payload"), f"{where}, knop"),
                 }
             )
-        questions[slot] = Question(tekst=_text(body.get("tekst"), where), buttons=tuple(buttons))
+        questions[slot] = Question(text=_text(body.get("tekst"), where), buttons=tuple(buttons))
     return questions
 
 
@@ -182,9 +182,9 @@ def parse_protocol(path: Path) -> Protocol:
         steps=steps,
         situations=situations,
         questions=_parse_questions(raw, path),
-        afsluiting=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
-        technische_fout=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
-        kanaal={
+        closing_line=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
+        technical_error=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
+        channel_texts={
             key: _text(
                 _mapping(raw.get("kanaal"), f"{path}: 'kanaal'").get(key), f"{path}: kanaal '{key}'"
             )

@@ -110,7 +110,7 @@ async def handle_message(
     metadata: Optional[Dict[str, Any]] = None,
 ) -> None:
     """Runs one turn; every path sends the user at least one message."""
-    texts = load_protocol().kanaal
+    texts = load_protocol().channel_texts
     text = clean_text(text)
     if not text:
         await output.send_text_message(sender_id, texts["leeg"])
