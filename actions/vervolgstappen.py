@@ -11,7 +11,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
@@ -47,7 +46,7 @@ class StepsAction(SafeAction):
     ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
         answer = render_answer(
-            load_protocol(config.content_file()),
+            load_protocol(),
             situation_id,
             reported=was_reported(tracker),
             place=tracker.get_slot("plaats"),

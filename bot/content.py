@@ -13,6 +13,7 @@ from typing import Dict, Optional, Tuple
 
 import yaml
 
+from bot import settings
 from bot.contract import SITUATION_IDS, STEP_IDS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -194,7 +195,17 @@ def parse_protocol(path: Path) -> Protocol:
     )
 
 
-@lru_cache(maxsize=4)
+def content_path(path: Optional[Path] = None) -> Path:
+    """`path`, else the file of the setting MELDCODE_CONTENT_FILE, else the default."""
+    return Path(path) if path else settings.content_file() or DEFAULT_CONTENT_FILE
+
+
 def load_protocol(path: Optional[Path] = None) -> Protocol:
-    """The validated protocol, read once per process (lazily, not at import)."""
-    return parse_protocol(Path(path) if path else DEFAULT_CONTENT_FILE)
+    """The validated protocol of content_path(path)."""
+    return _load_protocol(content_path(path))
+
+
+@lru_cache(maxsize=4)
+def _load_protocol(path: Path) -> Protocol:
+    # Read once per file and process (lazily, not at import).
+    return parse_protocol(path)

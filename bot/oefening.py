@@ -14,7 +14,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from bot import settings
 from bot.content import CONTENT_DIR, ContentError, Protocol, load_protocol
+from bot.content import content_path as resolve_content_path
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, INTENT_SITUATIONS
 from bot.render import fill, select_steps
 
@@ -155,11 +157,17 @@ def parse_exercises(path: Path, protocol: Protocol) -> Exercises:
     )
 
 
-@lru_cache(maxsize=4)
 def load_exercises(path: Optional[Path] = None, content_path: Optional[Path] = None) -> Exercises:
-    return parse_exercises(
-        Path(path) if path else DEFAULT_EXERCISE_FILE, load_protocol(content_path)
-    )
+    """The validated cases: `path`, else the file of the setting MELDCODE_OEFEN_FILE,
+    else the default; checked against the protocol of `content_path` (see bot.content)."""
+    exercise_path = Path(path) if path else settings.exercise_file() or DEFAULT_EXERCISE_FILE
+    return _load_exercises(exercise_path, resolve_content_path(content_path))
+
+
+@lru_cache(maxsize=4)
+def _load_exercises(path: Path, protocol_path: Path) -> Exercises:
+    # Read once per pair of files and process.
+    return parse_exercises(path, load_protocol(protocol_path))
 
 
 def pick_round(
