@@ -61,13 +61,12 @@ def run_rasa(args: List[str]) -> int:
 
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
-    from actions import config
     from bot.content import ContentError, load_protocol
     from bot.oefening import load_exercises
 
     try:
-        protocol = load_protocol(config.content_file())
-        exercises = load_exercises(config.exercise_file(), config.content_file())
+        protocol = load_protocol()
+        exercises = load_exercises()
     except ContentError as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
@@ -105,7 +104,7 @@ def wait_for_action_server(port: int, process: subprocess.Popen) -> bool:
 
 def with_action_server(rasa_args: List[str]) -> int:
     """Starts the action server, runs a Rasa command, stops the action server."""
-    port = int(os.environ["ACTION_SERVER_PORT"])
+    port = settings.action_server_port()
     print(f"Actieserver starten op poort {port} ...", flush=True)
     process = subprocess.Popen([sys.executable, "-m", "bot", "actions", "--port", str(port)])
     try:
@@ -137,10 +136,10 @@ def server_args() -> List[str]:
     is set, and then needs that token. CORS allows only CORS_ORIGINS.
     """
     args = []
-    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    token = settings.rasa_api_token()
     if token:
         args += ["--enable-api", "--auth-token", token]
-    origins = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
+    origins = settings.cors_origins()
     if origins:
         args += ["--cors", *origins]
     return args
@@ -158,7 +157,7 @@ def main(argv: List[str] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check-content", help="controleer het protocolbestand")
     actions = commands.add_parser("actions", help="start de actieserver")
-    actions.add_argument("--port", type=int, default=int(os.environ["ACTION_SERVER_PORT"]))
+    actions.add_argument("--port", type=int, default=settings.action_server_port())
     commands.add_parser("spacy-model", help="installeer nl_core_news_sm (of meld wat ontbreekt)")
     commands.add_parser("chat", help="actieserver + chat in de terminal")
     commands.add_parser("serve", help="actieserver + Rasa-server (REST)")
@@ -187,7 +186,7 @@ def main(argv: List[str] = None) -> int:
     if args.command == "chat":
         return with_action_server(["shell", "--model", "models", "--endpoints", "endpoints.yml"])
     if args.command == "serve":
-        port = os.environ["RASA_PORT"]
+        port = str(settings.rasa_port())
         return with_action_server(
             [
                 "run",

@@ -185,9 +185,9 @@ def assert_checklist(card, step_ids, plaats=None):
     assert [s[0] for s in steps] == step_ids
     for step_id, text, source in steps:
         step = PROTOCOL.steps[step_id]
-        with_place = plaats and step.tekst_met_plaats
-        assert text == (fill(step.tekst_met_plaats, plaats=plaats) if with_place else step.tekst)
-        assert source == f"{TEXTS['bron']}: {step.bron}"
+        with_place = plaats and step.text_with_place
+        assert text == (fill(step.text_with_place, plaats=plaats) if with_place else step.text)
+        assert source == f"{TEXTS['bron']}: {step.source}"
     assert card.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
     assert "Bron:" not in card.find_element(By.CSS_SELECTOR, ".mcw-card-title").text
 

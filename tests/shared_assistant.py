@@ -90,7 +90,7 @@ class SharedAssistant:
             "SLACK_CHANNEL": "",
             "WEBCHAT_ENABLED": "true",
         }
-        # Only the allowed intranet is in CORS_ORIGINS (what `make serve` passes as --cors).
+        # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
         arguments = ["--debug", "--cors", allowed.origin]
         self.assistant = servers.Assistant(self.log_dir, settings, arguments)
         self._stack.callback(self.assistant.stop_all)

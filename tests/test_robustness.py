@@ -130,7 +130,7 @@ def test_odd_messages_get_a_sensible_reply(assistant, message):
     reply = assistant.say(f"raar-{uuid.uuid4().hex}", message)
     assert reply and all(m.get("text") or m.get("custom") for m in reply)
     assert step_ids(reply) == []
-    texts_ = load_protocol().kanaal
+    texts_ = load_protocol().channel_texts
     if len(message) > 2000:
         assert texts(reply) == texts_["te_lang"]
     if not clean_text(message):
@@ -146,7 +146,7 @@ def test_action_server_down_gives_a_dutch_message_and_the_case_continues(assista
         started = time.monotonic()
         reply = assistant.say(sender, "we hebben gemeld bij Veilig Thuis")
         assert time.monotonic() - started < 5
-        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
         assert "0800-2000" in texts(reply)
     finally:
         assistant.start_actions()
@@ -232,6 +232,19 @@ def rasa_running_a_custom_action(action_server_url: str):
     return on_new_message
 
 
+async def one_turn(turn):
+    """Runs a turn, then closes the guard's health-check session of this loop
+    (in the server it lives as long as the server)."""
+    from bot.channels import guard
+
+    try:
+        await turn
+    finally:
+        session = guard._health["session"]
+        if session is not None and not session.closed:
+            await session.close()
+
+
 @pytest.mark.integration  # starts a (stub) server
 def test_slow_action_server_gives_a_dutch_message_within_seconds(monkeypatch, caplog):
     from rasa.core.channels.channel import CollectingOutputChannel
@@ -243,11 +256,13 @@ def test_slow_action_server_gives_a_dutch_message_within_seconds(monkeypatch, ca
     rasa = rasa_running_a_custom_action(slow.url)
     try:
         started = time.monotonic()
-        asyncio.run(handle_message("de ouders weigeren hulp", "traag", output, rasa, "rest"))
+        asyncio.run(
+            one_turn(handle_message("de ouders weigeren hulp", "traag", output, rasa, "rest"))
+        )
         assert time.monotonic() - started < 8
     finally:
         slow.close()
     assert slow.calls == 1  # the action was asked for, and did not answer in time
     assert "Geen antwoord binnen 3.0 s" in caplog.text  # the timeout, not an error
-    assert texts(output.messages) == load_protocol().kanaal["geen_antwoord"]
+    assert texts(output.messages) == load_protocol().channel_texts["geen_antwoord"]
     assert step_ids(output.messages) == []
