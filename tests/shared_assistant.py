@@ -31,6 +31,7 @@ session is counted (harness.servers.rasa_starts); the
 session prints the count and fails when it exceeds MAX_RASA_STARTS.
 """
 
+import shutil
 import tempfile
 import threading
 import uuid
@@ -119,8 +120,11 @@ class SharedAssistant:
             ) from self._error
         return self.assistant
 
-    def close(self) -> None:
+    def close(self, keep_logs: bool) -> None:
+        """Stops everything; the logs stay only when a test failed."""
         self._stack.close()
+        if not keep_logs:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
 
 
 _SHARED = pytest.StashKey[SharedAssistant]()
@@ -224,7 +228,9 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_sessionfinish(session, exitstatus):
     shared = session.config.stash.get(_SHARED, None)
     if shared is not None:
-        shared.close()
+        shared.close(keep_logs=exitstatus != 0)
+        if exitstatus != 0:
+            print(f"\nLogs van de gedeelde assistent: {shared.log_dir}")
     if servers.rasa_starts() > MAX_RASA_STARTS and exitstatus == 0:
         # A new test started its own Rasa: use the shared `assistant` fixture.
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
