@@ -81,10 +81,10 @@ test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
 validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 	$(BOT) rasa data validate --fail-on-warnings
 
-test-model: $(MODEL_STAMP) ## NLU-drempels en end-to-end op één gedeelde assistent (max. 4 Rasa-starts)
+test-model: $(MODEL_STAMP) ## NLU-drempels en end-to-end op één gedeelde assistent (max. 3 Rasa-starts)
 	$(PY) -m pytest -m integration --durations=10 tests
 
-test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: 2 Rasa-servers op PostgreSQL en Redis
+test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: gedeelde assistent plus server B op PostgreSQL en Redis
 	$(PY) -m pytest tests/test_scale_out.py
 
 bench: install ## Benchmark (~15 min, niet in make test): schrijft docs/benchmarks.md

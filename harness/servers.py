@@ -73,7 +73,8 @@ def stop(process: Optional[subprocess.Popen]) -> None:
 class Assistant:
     """An action server plus a Rasa server, each with its own log file.
 
-    The conversations are stored in `tracker_db` (a SQLite file of the test).
+    The conversations are stored in `tracker_db` (a SQLite file of the test),
+    unless `extra_env` points the tracker store elsewhere (harness/services.py).
     """
 
     def __init__(
@@ -160,6 +161,18 @@ class Assistant:
 
     def say(self, sender: str, text: str) -> List[Dict]:
         return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+
+    def stored_events(self, sender: str) -> List[Dict]:
+        """The conversation as the tracker store holds it."""
+        from harness.tracker_db import stored_events
+
+        return stored_events(self.env, sender)
+
+    def stored_text(self) -> str:
+        """Everything the tracker store holds, as text."""
+        from harness.tracker_db import stored_text
+
+        return stored_text(self.env)
 
 
 @contextmanager

@@ -6,7 +6,11 @@ Teams, Slack, web widget, robustness and restart tests share ONE action server
 plus Rasa server, started once per test session with every channel on: REST,
 the web widget, Teams against local stubs of Microsoft's services and Slack
 against a stub of the Slack Web API (the stubs start first). Its Rasa server
-runs with `--debug`, so the privacy checks read debug logs.
+runs with `--debug`, so the privacy checks read debug logs. It stores
+conversations in PostgreSQL and locks them in Redis (harness/services.py, started
+in the background with the action server), so the scale-out test adds only a
+second server next to it (server B) instead of starting two; read the stored
+conversations with `assistant.stored_events(sender)` / `assistant.stored_text()`.
 
 Adding an end-to-end test:
 
@@ -25,8 +29,8 @@ Rules, because every test sees the same servers and tracker store:
   `finally`; the Rasa server is restarted only once, by tests/test_restart.py
   (marker `restarts_assistant`: such tests run last).
 
-A test that must start Rasa servers of its own (the scale-out test) carries the
-marker `own_rasa_servers` and runs after the others. Every Rasa start of the
+A test that must start Rasa servers of its own (the scale-out test's server B)
+carries the marker `own_rasa_servers` and runs after the others. Every Rasa start of the
 session is counted (harness.servers.rasa_starts); the
 session prints the count and fails when it exceeds MAX_RASA_STARTS.
 """
@@ -35,21 +39,25 @@ import shutil
 import tempfile
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Optional
+from typing import Dict, Optional
 
 import pytest
 
 from harness import servers
 
-# The shared assistant, its one restart and the scale-out test's two servers.
-MAX_RASA_STARTS = 4
+# The shared assistant, its one restart and the scale-out test's server B.
+MAX_RASA_STARTS = 3
 RESTART_MARKER = "restarts_assistant"
 OWN_RASA_MARKER = "own_rasa_servers"
 
 SLACK_SECRET = "e2e-ondertekengeheim"
 SLACK_TOKEN = "xoxb-e2e-test"
+LOCK_KEY_PREFIX = "meldcodetest"
+# Waiting for the lock (the scale-out test holds it) counts towards the reply time.
+REPLY_TIMEOUT_SECONDS = str(servers.REQUEST_TIMEOUT_SECONDS)
 
 
 def new_sender(prefix: str) -> str:
@@ -102,7 +110,11 @@ class SharedAssistant:
         from tests.intranet_page import intranet_page
 
         try:
-            self.assistant.start_actions()
+            # The database and Redis start while the action server starts.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                services = pool.submit(self._start_services)
+                self.assistant.start_actions()
+                self.assistant.env.update(services.result())
             self.assistant.start_rasa()
         except BaseException as error:  # noqa: BLE001 - raised again in ready()
             self._error = error
@@ -110,6 +122,20 @@ class SharedAssistant:
         page = intranet_page(f"{self.assistant.url}/webhooks/webchat/widget.js")
         for intranet in self.intranets:
             intranet.body = page
+
+    def _start_services(self) -> Dict[str, str]:
+        from harness.services import postgres_server, redis_server
+
+        database = self._stack.enter_context(postgres_server(self.log_dir))
+        lock_store = self._stack.enter_context(redis_server(self.log_dir))
+        # Closed in reverse order: the servers stop before their services do.
+        self._stack.callback(self.assistant.stop_all)
+        return {
+            **database,
+            **lock_store,
+            "LOCK_STORE_KEY_PREFIX": LOCK_KEY_PREFIX,
+            "REPLY_TIMEOUT_SECONDS": REPLY_TIMEOUT_SECONDS,
+        }
 
     def ready(self) -> servers.Assistant:
         """The assistant, once its servers are up."""
@@ -122,6 +148,8 @@ class SharedAssistant:
 
     def close(self, keep_logs: bool) -> None:
         """Stops everything; the logs stay only when a test failed."""
+        if self._thread is not None:
+            self._thread.join()  # it may still be entering services into the stack
         self._stack.close()
         if not keep_logs:
             shutil.rmtree(self.log_dir, ignore_errors=True)

@@ -8,7 +8,6 @@ valid token are refused and never reach the NLU or the tracker store.
 """
 
 import json
-import sqlite3
 import time
 import urllib.error
 import urllib.request
@@ -66,13 +65,6 @@ def cards(bodies):
     return [att["content"] for body in bodies for att in body.get("attachments", [])]
 
 
-def tracker_rows(assistant, sender):
-    with sqlite3.connect(assistant.tracker_db) as db:
-        return db.execute(
-            "SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)
-        ).fetchall()
-
-
 def with_steps(activities, conversation):
     """True once the steps card and the follow-up buttons have arrived."""
     found = cards(replies_in(activities, conversation))
@@ -98,11 +90,9 @@ def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assi
     assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
 
     # The NLU got the text without the mention; the display name was not stored.
-    user_texts = [
-        json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread) if kind == "user"
-    ]
+    user_texts = [e["text"] for e in assistant.stored_events(thread) if e["event"] == "user"]
     assert user_texts == ["de ouders weigeren hulp"]
-    assert "Jan Jansen" not in assistant.tracker_db.read_bytes().decode("latin-1")
+    assert "Jan Jansen" not in assistant.stored_text()
     assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
 
 
@@ -130,7 +120,7 @@ def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
     )
     (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
     assert reply["text"] == load_protocol().channel_texts["leeg"] and reply["textFormat"] == "plain"
-    assert tracker_rows(assistant, thread) == []
+    assert assistant.stored_events(thread) == []
 
 
 @pytest.mark.parametrize(
@@ -151,7 +141,7 @@ def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant,
     }[case]
     assert post(assistant, message, authorization) in (401, 403)
     # Refused before any processing starts: nothing in the tracker store, no reply.
-    assert tracker_rows(assistant, thread) == []
+    assert assistant.stored_events(thread) == []
     assert replies_in(stubs.activities, thread) == []
 
 

@@ -2,6 +2,7 @@
 every Rasa start is counted (the budget of tests/shared_assistant.py)."""
 
 import ast
+import asyncio
 from pathlib import Path
 
 from harness import servers
@@ -56,3 +57,35 @@ def test_every_rasa_start_and_restart_is_counted(tmp_path, monkeypatch):
     assert [args[:2] for args in started] == [["rasa", "run"], ["rasa", "run"]]
     assistant.start_actions()  # an action server is no Rasa start
     assert servers.rasa_starts() - before == 2
+
+
+def test_the_tracker_store_is_read_in_write_order_and_whole(tmp_path, domain):
+    """What the privacy and scale-out checks read: Rasa's own tables, written
+    by the redacting store (SQLite here; the shared assistant uses PostgreSQL)."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.privacy.tracker_store import RedactingSQLTrackerStore
+    from harness.tracker_db import stored_events, stored_text
+
+    db = tmp_path / "tracker.db"
+    rasa_domain = Domain.from_dict(domain)
+    store = RedactingSQLTrackerStore(domain=rasa_domain, dialect="sqlite", db=str(db))
+    tracker = DialogueStateTracker("gesprek-1", rasa_domain.slots)
+    tracker.update(UserUttered("eerste bericht"))
+    tracker.update(SlotSet("plaats", "Zwolle"))
+    tracker.update(UserUttered("bel 06-12345678"))
+    asyncio.run(store.save(tracker))
+    env = {"TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(db)}
+    events = stored_events(env, "gesprek-1")
+    assert [(e["event"], e.get("text") or e.get("value")) for e in events][-3:] == [
+        ("user", "eerste bericht"),
+        ("slot", "Zwolle"),
+        ("user", events[-1]["text"]),
+    ]
+    assert "06-12345678" not in events[-1]["text"]  # redacted before it was written
+    assert stored_events(env, "ander-gesprek") == []
+    everything = stored_text(env)
+    assert "gesprek-1" in everything and "Zwolle" in everything
+    assert "06-12345678" not in everything

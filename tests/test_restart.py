@@ -2,8 +2,8 @@
 `restarts_assistant`: these tests run after all others).
 
 Two checks need a restart, and they share it:
-- a conversation keeps its case across a restart, while neither the SQLite
-  file nor the debug logs hold the personal data users typed;
+- a conversation keeps its case across a restart, while neither the tracker
+  store (PostgreSQL) nor the debug logs hold the personal data users typed;
 - the web widget says clearly that the server is gone, keeps the unsent
   message, notices when the server is back and sends it then.
 
@@ -13,7 +13,6 @@ what happened before, during and after.
 """
 
 import json
-import sqlite3
 
 import pytest
 from selenium.common.exceptions import TimeoutException
@@ -134,16 +133,13 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(
     ]
     assert "Zwolle" in texts(moved)
 
-    with sqlite3.connect(assistant.tracker_db) as db:
-        stored = "\n".join(
-            row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))
-        )
-    raw_file = assistant.tracker_db.read_bytes().decode("latin-1")
+    stored = json.dumps(assistant.stored_events(sender), ensure_ascii=False)
+    everything = assistant.stored_text()  # every table of the database, not only this case
     # The logs of every test so far, at debug level.
     logs = assistant.rasa_log.read_text() + assistant.action_log.read_text()
     assert "parse_data_text" in logs  # the debug log did see the messages
     for kind, value in PERSONAL.items():
         assert value not in stored, kind
-        assert value not in raw_file, kind
+        assert value not in everything, kind
         assert value not in logs, kind
     assert '"plaats"' in stored and "Zwolle" in stored

@@ -1,6 +1,8 @@
 """Scale-out on real services: two Rasa servers (each with its own action
-server) share PostgreSQL as tracker store and Redis as lock store. Server B
-runs two Sanic workers, which the Redis lock store allows.
+server) share PostgreSQL as tracker store and Redis as lock store. Server A is
+the session's shared assistant (tests/shared_assistant.py, one Sanic worker);
+this test starts only server B, with two Sanic workers, which the Redis lock
+store allows.
 
 One conversation alternates between both servers; the answers must be right,
 and the stored conversation must hold every turn in order with its slots.
@@ -8,7 +10,6 @@ Messages sent at the same time to both servers for one conversation must wait
 for each other through the lock in Redis.
 """
 
-import json
 import threading
 import time
 import uuid
@@ -17,65 +18,37 @@ from pathlib import Path
 from typing import Dict, List
 
 import pytest
-import sqlalchemy as sa
 
 from bot.lock_store import SerialisedRedisLockStore
-from harness.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
-from harness.services import postgres_server, redis_server
+from harness.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistant
+from harness.tracker_db import stored_events
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
 pytestmark = [pytest.mark.integration, pytest.mark.own_rasa_servers]
 
 API_TOKEN = uuid.uuid4().hex
-KEY_PREFIX = "meldcodetest"
 MELDING_STEPS = ["melding.blijven_volgen", "melding.opnieuw_contact"]
 MOVE_STEPS = ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"]
 CONCURRENT_MESSAGES = 6
 LOCK_WAIT_SECONDS = 30
 B_WORKERS = 2
+# What server B shares with server A: the tracker store, the lock store and
+# the reply timeout (waiting for the lock counts towards it).
+SHARED_SETTINGS = ("TRACKER_DB", "REDIS_", "LOCK_STORE_", "REPLY_TIMEOUT_SECONDS")
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(assistant, tmp_path_factory):
     base = tmp_path_factory.mktemp("scale-out")
-    with postgres_server(base) as database, redis_server(base) as redis_env:
-        env = {
-            **database,
-            **redis_env,
-            "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
-            # Waiting for the lock counts towards the reply time.
-            "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
-        }
-        with running_assistants(
-            base,
-            2,
-            env,
-            ["--enable-api", "--auth-token", API_TOKEN],
-            env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}],
-        ) as pair:
-            yield {"servers": pair, "env": env}
-
-
-def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
-    """The conversation as PostgreSQL holds it, in the order it was written."""
-    url = sa.engine.url.URL.create(
-        "postgresql",
-        username=env["TRACKER_DB_USER"],
-        password=env["TRACKER_DB_PASSWORD"],
-        host=env["TRACKER_DB_HOST"],
-        port=int(env["TRACKER_DB_PORT"]),
-        database=env["TRACKER_DB"],
-    )
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("select data from events where sender_id = :sender order by id"),
-                {"sender": sender},
-            )
-            return [json.loads(row[0]) for row in rows]
-    finally:
-        engine.dispose()
+    env = {key: value for key, value in assistant.env.items() if key.startswith(SHARED_SETTINGS)}
+    assert env["TRACKER_DB_DIALECT"] == "postgresql" and env["LOCK_STORE_TYPE"] == "redis"
+    # Only B has the HTTP API (to read its tracker): A proves the API is off by default.
+    with running_assistant(
+        base,
+        {**env, "SANIC_WORKERS": str(B_WORKERS)},
+        ["--enable-api", "--auth-token", API_TOKEN],
+    ) as server_b:
+        yield {"servers": (assistant, server_b), "env": env}
 
 
 def turns(events: List[Dict]) -> List[Dict]:
@@ -149,15 +122,16 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
         assert turn["bot"] == [message["text"] for message in reply if message.get("text")]
         assert turn["steps"] == step_ids(reply)
 
-    trackers = [server_tracker(server, sender) for server in (a, b)]
-    assert trackers[0]["events"] == trackers[1]["events"]
-    slots = trackers[0]["slots"]
+    # B's view of the conversation, written by both: A's view shows in A's replies.
+    tracker = server_tracker(b, sender)
+    slots = tracker["slots"]
     assert slots["plaats"] == "Zwolle"
     assert slots["fase"] == "gemeld"
     assert slots["situatie"] == "verhuizing"
     events = stored_events(cluster["env"], sender)
-    assert [event["event"] for event in trackers[0]["events"]] == [
-        event["event"] for event in events
+    assert [event["event"] for event in tracker["events"]] == [event["event"] for event in events]
+    assert [event.get("timestamp") for event in tracker["events"]] == [
+        event.get("timestamp") for event in events
     ]
 
 
