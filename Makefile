@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell actions check-content \
-	test lint test-unit validate test-model test-stories test-scale bench purge clean teams-app
+	test checks lint test-unit validate test-model test-stories test-scale bench purge clean teams-app
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -68,8 +68,14 @@ actions: install ## Start alleen de actieserver
 	$(BOT) actions
 
 test: install ## Alle tests: unit, data, training, NLU-kwaliteit, verhalen, end-to-end
-	$(MAKE) --no-print-directory lint check-content test-unit validate train test-model test-stories
+	@# Training runs next to the checks that need no model (CI time on 2 cores);
+	@# each job's output is printed in one piece when it ends.
+	$(MAKE) --no-print-directory -j2 --output-sync=recurse train checks
+	$(MAKE) --no-print-directory test-model
 	@echo ">> Alle tests geslaagd."
+
+checks: $(INSTALLED) ## lint, check-content, test-unit en validate na elkaar (geen model nodig)
+	$(MAKE) --no-print-directory -j1 lint check-content test-unit validate
 
 lint: $(INSTALLED) ## ruff: codestijl en opmaak (pyproject.toml)
 	$(VENV)/bin/ruff check .
@@ -81,7 +87,7 @@ test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
 validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 	$(BOT) rasa data validate --fail-on-warnings
 
-test-model: $(MODEL_STAMP) ## NLU-drempels en end-to-end op één gedeelde assistent (max. 3 Rasa-starts)
+test-model: $(MODEL_STAMP) ## NLU-drempels, gesprekstests en end-to-end op één gedeelde assistent (max. 3 Rasa-starts)
 	$(PY) -m pytest -m integration --durations=10 tests
 
 test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: gedeelde assistent plus server B op PostgreSQL en Redis
@@ -90,7 +96,7 @@ test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: gedeelde assistent plus se
 bench: install ## Benchmark (~15 min, niet in make test): schrijft docs/benchmarks.md
 	$(PY) -m bench $(BENCH_ARGS)
 
-test-stories: $(MODEL_STAMP) ## Gesprekstests (tests/test_*.yml), elke fout telt
+test-stories: $(MODEL_STAMP) ## Alleen de gesprekstests (tests/test_*.yml) met rasa test core; elke fout telt
 	$(BOT) rasa test core --model models --stories tests \
 		--fail-on-prediction-errors --out results/core
 

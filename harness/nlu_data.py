@@ -19,8 +19,8 @@ def examples(path: Path) -> List[Message]:
     return [m for m in load_data(str(path)).training_examples if m.get("intent")]
 
 
-def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
-    """Rasa's parse result for each message, from a trained model file."""
+def load_agent(model: Path):
+    """The trained model loaded in this process (NLU and dialogue policies)."""
     import logging
 
     from rasa.core.agent import Agent
@@ -28,13 +28,21 @@ def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
 
     # Unconfigured, Rasa's structured log prints every parsed text (user text).
     configure_structlog(logging.WARNING)
+    return Agent.load(str(model))
 
-    agent = Agent.load(str(model))
+
+def parse_with(agent, messages: List[Message]) -> List[Dict]:
+    """Rasa's parse result for each message, from a loaded agent."""
 
     async def parse():
         return [await agent.parse_message(m.get("text")) for m in messages]
 
     return asyncio.run(parse())
+
+
+def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
+    """Rasa's parse result for each message, from a trained model file."""
+    return parse_with(load_agent(model), messages)
 
 
 def normalised_text(text: str) -> str:

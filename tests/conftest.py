@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TRAINED_MODEL = PROJECT_ROOT / "models" / "meldcode.tar.gz"
 
 # The shared running assistant for end-to-end tests: fixture `assistant`.
 pytest_plugins = ["tests.shared_assistant"]
@@ -25,6 +26,15 @@ def yaml_variant(source: Path, tmp_path: Path, change) -> Path:
     path = tmp_path / source.name
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def trained_agent():
+    """The trained model, loaded once in the test process: the NLU quality and
+    the conversation (story) tests share it instead of loading it twice."""
+    from harness.nlu_data import load_agent
+
+    return load_agent(TRAINED_MODEL)
 
 
 @pytest.fixture(scope="session")

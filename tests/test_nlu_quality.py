@@ -10,20 +10,19 @@ import json
 import pytest
 from sklearn.metrics import classification_report, f1_score
 
-from harness.nlu_data import HELD_OUT_SET, examples, fase_values, parse_all, set_f1
+from harness.nlu_data import HELD_OUT_SET, examples, fase_values, parse_with, set_f1
 from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 
-MODEL = PROJECT_ROOT / "models" / "meldcode.tar.gz"
 INTENT_MACRO_F1_FLOOR = 0.93
 FASE_F1_FLOOR = 0.85
 
 
 @pytest.fixture(scope="module")
-def predictions():
+def predictions(trained_agent):
     held_out = examples(HELD_OUT_SET)
-    return list(zip(held_out, parse_all(MODEL, held_out), strict=True))
+    return list(zip(held_out, parse_with(trained_agent, held_out), strict=True))
 
 
 def test_intent_macro_f1_on_held_out_set(predictions):

@@ -1,0 +1,47 @@
+"""The conversation tests (tests/test_*.yml: tests/test_gesprekken.yml and
+tests/test_oefenmodus.yml), predicted by the trained model as `rasa test core
+--fail-on-prediction-errors` does (`make test-stories` runs that command), but on
+the model this test process has already loaded for the NLU quality tests: one
+model load less in `make test`. Every wrong prediction fails the test."""
+
+import asyncio
+import json
+import re
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+pytestmark = pytest.mark.integration
+
+STORY_FILES = sorted((PROJECT_ROOT / "tests").glob("test_*.yml"))
+RESULTS = PROJECT_ROOT / "results" / "core"
+
+
+def stories_in_files() -> int:
+    return sum(
+        len(re.findall(r"^- story:", path.read_text(encoding="utf-8"), re.MULTILINE))
+        for path in STORY_FILES
+    )
+
+
+def test_every_conversation_test_is_predicted_without_errors(trained_agent):
+    from rasa.core.test import test as test_core_stories
+
+    assert stories_in_files() >= 10
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    # Raises WrongPredictionException on the first wrong prediction, as the CLI's flag does.
+    asyncio.run(
+        test_core_stories(
+            str(PROJECT_ROOT / "tests"),
+            trained_agent,
+            out_directory=str(RESULTS),
+            fail_on_prediction_errors=True,
+            disable_plotting=True,
+        )
+    )
+    report = json.loads((RESULTS / "story_report.json").read_text(encoding="utf-8"))
+    conversations = report["conversation_accuracy"]
+    # Every story in the files was evaluated, and each was right.
+    assert conversations["total"] == stories_in_files()
+    assert conversations["correct"] == conversations["total"]
