@@ -20,7 +20,7 @@ RESULTS = PROJECT_ROOT / "results" / "core"
 
 def stories_in_files() -> int:
     return sum(
-        len(re.findall(r"^- story:", path.read_text(encoding="utf-8"), re.MULTILINE))
+        len(re.findall(r"^\s*- story:", path.read_text(encoding="utf-8"), re.MULTILINE))
         for path in STORY_FILES
     )
 
