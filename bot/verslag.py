@@ -1,0 +1,43 @@
+"""The note for the dossier: built from situation ids and step ids only.
+
+Nothing the user typed can reach it (no place, no free text), so it can never
+carry a name. The situations come from the slot `besproken_situaties`.
+"""
+
+from datetime import date
+from typing import Any, Dict, Iterable, List
+
+from bot.content import Protocol
+from bot.context_content import ContextTexts
+from bot.render import fill, select_steps
+
+PAYLOAD_TYPE = "verslag"
+
+
+def note_text(
+    protocol: Protocol, texts: ContextTexts, situations: Iterable[str], today: date, gemeld: bool
+) -> str:
+    known = [s for s in situations if s in protocol.situations]
+    lines = [fill(texts.verslag["titel"], datum=today.strftime("%d-%m-%Y")), ""]
+    if known:
+        lines.append(texts.verslag["situaties_kop"])
+        for situation_id in known:
+            lines.append(f"- {protocol.situations[situation_id].titel.split('.')[0]}")
+            for step in select_steps(protocol, situation_id, gemeld and situation_id == "verhuizing"):
+                lines.append(f"  - {step.tekst} (Bron: {step.bron})")
+    else:
+        lines.append(texts.verslag["geen_situaties"])
+    lines += ["", texts.verslag["vastleggen_kop"]]
+    lines += [f"- [ ] {text} (Bron: {source})" for text, source in texts.vastleggen]
+    lines += ["", texts.verslag["slot"]]
+    return "\n".join(lines)
+
+
+def note_payload(text: str, situations: Iterable[str]) -> Dict[str, Any]:
+    return {"type": PAYLOAD_TYPE, "tekst": text, "situaties": list(situations)}
+
+
+def add_situation(known: List[str], situation_id: str) -> List[str]:
+    """The list slot, with this situation once, in the order discussed."""
+    known = [s for s in (known or []) if isinstance(s, str)]
+    return known if situation_id in known else known + [situation_id]
