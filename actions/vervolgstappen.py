@@ -11,7 +11,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
@@ -47,10 +46,10 @@ class StepsAction(SafeAction):
     ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
         answer = render_answer(
-            load_protocol(config.content_file()),
+            load_protocol(),
             situation_id,
-            gemeld=was_reported(tracker),
-            plaats=tracker.get_slot("plaats"),
+            reported=was_reported(tracker),
+            place=tracker.get_slot("plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
         return [SlotSet("situatie", situation_id)]

@@ -28,18 +28,18 @@ entities = st.lists(
 @FUZZ
 @given(
     situation=st.sampled_from(SITUATION_IDS),
-    gemeld=st.booleans(),
-    plaats=st.one_of(st.none(), any_text, st.integers(), st.lists(any_text)),
+    reported=st.booleans(),
+    place=st.one_of(st.none(), any_text, st.integers(), st.lists(any_text)),
 )
-def test_render_answer_always_gives_a_valid_payload(situation, gemeld, plaats):
-    answer = render_answer(load_protocol(), situation, gemeld=gemeld, plaats=plaats)
+def test_render_answer_always_gives_a_valid_payload(situation, reported, place):
+    answer = render_answer(load_protocol(), situation, reported=reported, place=place)
     assert json.loads(json.dumps(answer.payload))["situatie"] == situation
     assert answer.step_ids and answer.text
-    place = clean_place(plaats)
-    if place is not None:
-        assert "<" not in place and "{" not in place
+    cleaned = clean_place(place)
+    if cleaned is not None:
+        assert "<" not in cleaned and "{" not in cleaned
         if situation == "verhuizing":
-            assert place in answer.text
+            assert cleaned in answer.text
 
 
 @FUZZ

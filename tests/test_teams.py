@@ -325,7 +325,7 @@ def test_an_answer_with_steps_becomes_an_adaptive_card_with_numbered_steps_and_s
     for number, step in enumerate(answer.payload["stappen"], 1):
         expected += [f"{number}.", step["tekst"], f"Bron: {step['bron']}"]
     assert texts[1:-1] == expected
-    assert texts[-1] == protocol.afsluiting
+    assert texts[-1] == protocol.closing_line
     assert "TextBlock" not in types(card)  # TextRuns: no Markdown in protocol or user text
 
 
@@ -554,7 +554,7 @@ def test_refused_and_ignored_requests_do_not_reach_rasa(stubs, webhook):
 
 
 def test_an_empty_message_and_a_failing_turn_get_the_dutch_safe_messages(stubs, webhook):
-    texts = load_protocol().kanaal
+    texts = load_protocol().channel_texts
 
     async def broken(message):
         raise RuntimeError("kapot")
