@@ -7,8 +7,13 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot import regio
 from bot.contract import FASE_GEMELD
 from bot.nlu.fase import normalise_fase
+
+# Intents that answer a question about a place; anything else (acute danger,
+# another situation) is answered first by the interruption rules.
+PLACE_ANSWER_INTENTS = ("verhuizing", "bevestigen", "ontkennen", "informeren_fase", "nlu_fallback")
 
 
 class CaseFormValidation(FormValidationAction, ABC):
@@ -49,10 +54,92 @@ class ValidateVerhuizingForm(CaseFormValidation):
         tracker: Tracker,
         domain: DomainDict,
     ) -> List[str]:
+        requested = tracker.get_slot("requested_slot")
+        slots = []
+        # A typed place is checked against the CBS table; an unclear one is asked once.
+        if tracker.get_slot("plaats") is not None or tracker.get_slot("plaats_opties"):
+            slots.append("plaats")
+        elif requested == "plaats":
+            slots.append("plaats")
         # A known report answers the question already: never ask it again.
-        if normalise_fase(tracker.get_slot("fase")) == FASE_GEMELD:
-            return []
-        return domain_slots
+        if normalise_fase(tracker.get_slot("fase")) != FASE_GEMELD:
+            slots += domain_slots
+        if tracker.get_slot("vorige_plaats") is not None or requested == "vorige_plaats":
+            slots.append("vorige_plaats")
+        elif self.ask_previous_place(tracker):
+            slots.append("vorige_plaats")
+        return slots
+
+    @staticmethod
+    def ask_previous_place(tracker: Tracker) -> bool:
+        """Only for a family that was reported, once, and when the new place is known."""
+        reported = tracker.get_slot("gemeld_bij_vt") is True or (
+            normalise_fase(tracker.get_slot("fase")) == FASE_GEMELD
+        )
+        return (
+            reported
+            and not tracker.get_slot("vorige_plaats_gevraagd")
+            and regio.lookup(tracker.get_slot("plaats") or "").place is not None
+        )
+
+    @staticmethod
+    def answers_place_question(tracker: Tracker, slot: str) -> bool:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return tracker.get_slot("requested_slot") == slot and intent in PLACE_ANSWER_INTENTS
+
+    async def extract_plaats(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        # The answer to "Welke Velp bedoelt u?": a button (mapped in the domain),
+        # or typed text that names one of the options or its gemeente.
+        if not self.answers_place_question(tracker, "plaats") or tracker.get_slot("plaats"):
+            return {}
+        options = (tracker.get_slot("plaats_opties") or {}).get("plaatsen") or []
+        text = tracker.latest_message.get("text") or ""
+        for _start, _end, places in regio.gazetteer().find_in_text(text):
+            for place in places:
+                for option in options:
+                    chosen = regio.lookup(option).place
+                    if chosen and (place == chosen or place.gemeente == chosen.gemeente):
+                        return {"plaats": option, "plaats_opties": None}
+        # "Een andere plaats" or no match: go on with the general text, never a guess.
+        return {"plaats_opties": None, "requested_slot": None}
+
+    def validate_plaats(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        found = regio.lookup(value if isinstance(value, str) else "")
+        if found.place:
+            return {"plaats": found.place.label, "plaats_opties": None}
+        choices = found.options or found.suggestions
+        if not choices or tracker.get_slot("requested_slot") == "plaats":
+            return {"plaats": None, "plaats_opties": None}  # asked once already
+        kind = "welke" if found.options else "bedoelt_u"
+        return {
+            "plaats": None,
+            "plaats_opties": {"soort": kind, "plaatsen": [p.label for p in choices]},
+        }
+
+    async def extract_vorige_plaats(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        if not self.answers_place_question(tracker, "vorige_plaats"):
+            return {}
+        if tracker.get_slot("vorige_plaats"):
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        for start, end, _places in regio.gazetteer().find_in_text(text):
+            return {"vorige_plaats": text[start:end]}
+        return {"vorige_plaats_gevraagd": True, "requested_slot": None}  # "weet ik niet"
+
+    def validate_vorige_plaats(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[str, Any]:
+        # Only a place the table resolves to one gemeente: never a wrong region.
+        found = regio.lookup(value if isinstance(value, str) else "")
+        if found.place:
+            return {"vorige_plaats": found.place.label, "vorige_plaats_gevraagd": True}
+        return {"vorige_plaats": None, "vorige_plaats_gevraagd": True}
 
     async def extract_gemeld_bij_vt(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

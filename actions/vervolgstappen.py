@@ -12,10 +12,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
+from bot import settings
 from bot.content import load_protocol
+from bot.context_answer import answer_in_context
+from bot.context_content import load_context_texts
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
 from bot.nlu.fase import normalise_fase
-from bot.render import render_answer
+from bot.verslag import add_situation
 
 
 def was_reported(tracker: Tracker) -> bool:
@@ -45,14 +48,18 @@ class StepsAction(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
-        answer = render_answer(
+        answer = answer_in_context(
             load_protocol(),
+            load_context_texts(),
+            settings.organisation_contacts(),
             situation_id,
             reported=was_reported(tracker),
             place=tracker.get_slot("plaats"),
+            previous_place=tracker.get_slot("vorige_plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
-        return [SlotSet("situatie", situation_id)]
+        discussed = add_situation(tracker.get_slot("besproken_situaties"), situation_id)
+        return [SlotSet("situatie", situation_id), SlotSet("besproken_situaties", discussed)]
 
 
 class ActionStappenZorgen(StepsAction):

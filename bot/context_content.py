@@ -11,7 +11,7 @@ from typing import Dict, Optional, Tuple
 
 import yaml
 
-from bot.content import DEFAULT_CONTENT_FILE, ContentError
+from bot.content import ContentError, content_path
 
 REGION_KEYS = (
     "bron", "gemeente", "woonplaats", "uitleg", "zelfde_regio", "zelfde_regio_gemeld",
@@ -19,7 +19,7 @@ REGION_KEYS = (
     "knop_andere_plaats", "vraag_vorige_plaats", "knop_vorige_onbekend",
 )  # fmt: skip
 ORGANISATION_KEYS = ("aandachtsfunctionaris", "telefoon", "kanaal", "afsluiting_met_meldcode")
-NOTE_KEYS = ("knop", "titel", "situaties_kop", "geen_situaties", "vastleggen_kop", "slot")
+NOTE_KEYS = ("titel", "situaties_kop", "geen_situaties", "vastleggen_kop", "slot")
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,11 @@ def parse_context_texts(path: Path) -> ContextTexts:
     )
 
 
-@lru_cache(maxsize=4)
 def load_context_texts(path: Optional[Path] = None) -> ContextTexts:
-    return parse_context_texts(Path(path) if path else DEFAULT_CONTENT_FILE)
+    """The texts of content_path(path), like load_protocol."""
+    return _load_context_texts(content_path(path))
+
+
+@lru_cache(maxsize=4)
+def _load_context_texts(path: Path) -> ContextTexts:
+    return parse_context_texts(path)

@@ -277,7 +277,9 @@ def organisation_contacts() -> OrganisationContacts:
             "bijvoorbeeld 'de aandachtsfunctionaris kindermishandeling'."
         )
     if problems:
-        raise SettingsError("Instellingen van uw organisatie kloppen niet:\n- " + "\n- ".join(problems))
+        raise SettingsError(
+            "Instellingen van uw organisatie kloppen niet:\n- " + "\n- ".join(problems)
+        )
     return OrganisationContacts(
         rol=values["AANDACHTSFUNCTIONARIS_ROL"],
         telefoon=phone,

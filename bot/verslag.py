@@ -15,16 +15,17 @@ PAYLOAD_TYPE = "verslag"
 
 
 def note_text(
-    protocol: Protocol, texts: ContextTexts, situations: Iterable[str], today: date, gemeld: bool
+    protocol: Protocol, texts: ContextTexts, situations: Iterable[str], today: date, reported: bool
 ) -> str:
     known = [s for s in situations if s in protocol.situations]
     lines = [fill(texts.verslag["titel"], datum=today.strftime("%d-%m-%Y")), ""]
     if known:
         lines.append(texts.verslag["situaties_kop"])
         for situation_id in known:
-            lines.append(f"- {protocol.situations[situation_id].titel.split('.')[0]}")
-            for step in select_steps(protocol, situation_id, gemeld and situation_id == "verhuizing"):
-                lines.append(f"  - {step.tekst} (Bron: {step.bron})")
+            title = protocol.situations[situation_id].title.split(". ")[0].rstrip(":.")
+            lines.append(f"- {title}")
+            for step in select_steps(protocol, situation_id, reported):
+                lines.append(f"  - {step.text} (Bron: {step.source})")
     else:
         lines.append(texts.verslag["geen_situaties"])
     lines += ["", texts.verslag["vastleggen_kop"]]
