@@ -16,6 +16,22 @@ from bot.nlu.fase import normalise_fase
 PLACE_ANSWER_INTENTS = ("verhuizing", "bevestigen", "ontkennen", "informeren_fase", "nlu_fallback")
 
 
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """The value a slot had before the latest user message changed it."""
+    value = None
+    for event in tracker.events[: _latest_user_index(tracker.events)]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return value
+
+
+def _latest_user_index(events: List[Dict[str, Any]]) -> int:
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "user":
+            return index
+    return len(events)
+
+
 class CaseFormValidation(FormValidationAction, ABC):
     """Shared helpers: entity values of the latest message, fase checks."""
 
@@ -109,6 +125,14 @@ class ValidateVerhuizingForm(CaseFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         found = regio.lookup(value if isinstance(value, str) else "")
+        if tracker.get_slot("requested_slot") == "vorige_plaats":
+            # "Deventer" answers "Waar woonde het gezin hiervoor?": the NLU calls it
+            # `plaats`, but it is the previous place; the new place stays.
+            return {
+                "plaats": slot_before_latest_message(tracker, "plaats"),
+                "vorige_plaats": found.place.label if found.place else None,
+                "vorige_plaats_gevraagd": True,
+            }
         if found.place:
             return {"plaats": found.place.label, "plaats_opties": None}
         choices = found.options or found.suggestions

@@ -307,3 +307,18 @@ def test_bad_organisation_settings_stop_the_start_with_a_dutch_message(
     assert word in str(error.value)
     assert check_content() == 2
     assert "FOUT in .env" in capsys.readouterr().err
+
+
+def test_a_place_typed_as_previous_place_keeps_the_new_place(tracker_factory, domain):
+    tracker = tracker_factory(
+        slots={"requested_slot": "vorige_plaats", "plaats": "Deventer"},
+        intent="verhuizing",
+        text="Deventer",
+    )
+    tracker.events.insert(0, {"event": "slot", "name": "plaats", "value": "gemeente Zwolle"})
+    tracker.events.append({"event": "slot", "name": "plaats", "value": "Deventer"})
+    assert validate("plaats", "Deventer", tracker, domain) == {
+        "plaats": "gemeente Zwolle",
+        "vorige_plaats": "gemeente Deventer",
+        "vorige_plaats_gevraagd": True,
+    }
