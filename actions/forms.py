@@ -13,6 +13,10 @@ from bot.nlu.fase import normalise_fase
 
 # Intents that answer a question about a place; anything else (acute danger,
 # another situation) is answered first by the interruption rules.
+# Words around a place that still make the message "only a place".
+ONLY_PLACE_FILLER = {"in", "uit", "van", "vanuit", "te", "de", "gemeente", "woonplaats", "daarvoor",
+                     "hiervoor", "eerst", "eerder", "vroeger", "woonden", "woonde", "ze", "zij",
+                     "het", "gezin", "naar"}  # fmt: skip
 PLACE_ANSWER_INTENTS = ("verhuizing", "bevestigen", "ontkennen", "informeren_fase", "nlu_fallback")
 
 
@@ -23,6 +27,19 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == slot:
             value = event.get("value")
     return value
+
+
+def only_a_place(tracker: Tracker) -> Optional[str]:
+    """The place name when the message is that and nothing more ("in Deventer")."""
+    text = tracker.latest_message.get("text") or ""
+    found = regio.gazetteer().find_in_text(text)
+    if len(found) != 1:
+        return None
+    start, end, _ = found[0]
+    rest = regio.tokens(text[:start]) + regio.tokens(text[end:])
+    if all(token in ONLY_PLACE_FILLER for _, _, token in rest):
+        return text[start:end]
+    return None
 
 
 def _latest_user_index(events: List[Dict[str, Any]]) -> int:
@@ -80,23 +97,9 @@ class ValidateVerhuizingForm(CaseFormValidation):
         # A known report answers the question already: never ask it again.
         if normalise_fase(tracker.get_slot("fase")) != FASE_GEMELD:
             slots += domain_slots
-        if tracker.get_slot("vorige_plaats") is not None or requested == "vorige_plaats":
-            slots.append("vorige_plaats")
-        elif self.ask_previous_place(tracker):
-            slots.append("vorige_plaats")
+        if tracker.get_slot("vorige_plaats") is not None:
+            slots.append("vorige_plaats")  # named in the message: checked, never asked
         return slots
-
-    @staticmethod
-    def ask_previous_place(tracker: Tracker) -> bool:
-        """Only for a family that was reported, once, and when the new place is known."""
-        reported = tracker.get_slot("gemeld_bij_vt") is True or (
-            normalise_fase(tracker.get_slot("fase")) == FASE_GEMELD
-        )
-        return (
-            reported
-            and not tracker.get_slot("vorige_plaats_gevraagd")
-            and regio.lookup(tracker.get_slot("plaats") or "").place is not None
-        )
 
     @staticmethod
     def answers_place_question(tracker: Tracker, slot: str) -> bool:
@@ -125,16 +128,18 @@ class ValidateVerhuizingForm(CaseFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         found = regio.lookup(value if isinstance(value, str) else "")
-        if tracker.get_slot("requested_slot") == "vorige_plaats":
+        previous = only_a_place(tracker) if tracker.get_slot("vorige_plaats_open") else None
+        if previous:
             # "Deventer" answers "Waar woonde het gezin hiervoor?": the NLU calls it
             # `plaats`, but it is the previous place; the new place stays.
+            found = regio.lookup(previous)
             return {
                 "plaats": slot_before_latest_message(tracker, "plaats"),
-                "vorige_plaats": found.place.label if found.place else None,
-                "vorige_plaats_gevraagd": True,
+                "vorige_plaats": found.place.slot_value if found.place else None,
+                "vorige_plaats_open": False,
             }
         if found.place:
-            return {"plaats": found.place.label, "plaats_opties": None}
+            return {"plaats": found.place.slot_value, "plaats_opties": None}
         choices = found.options or found.suggestions
         if not choices or tracker.get_slot("requested_slot") == "plaats":
             return {"plaats": None, "plaats_opties": None}  # asked once already
@@ -144,25 +149,13 @@ class ValidateVerhuizingForm(CaseFormValidation):
             "plaats_opties": {"soort": kind, "plaatsen": [p.label for p in choices]},
         }
 
-    async def extract_vorige_plaats(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[str, Any]:
-        if not self.answers_place_question(tracker, "vorige_plaats"):
-            return {}
-        if tracker.get_slot("vorige_plaats"):
-            return {}
-        text = tracker.latest_message.get("text") or ""
-        for start, end, _places in regio.gazetteer().find_in_text(text):
-            return {"vorige_plaats": text[start:end]}
-        return {"vorige_plaats_gevraagd": True, "requested_slot": None}  # "weet ik niet"
-
     def validate_vorige_plaats(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
         # Only a place the table resolves to one gemeente: never a wrong region.
         found = regio.lookup(value if isinstance(value, str) else "")
         if found.place:
-            return {"vorige_plaats": found.place.label, "vorige_plaats_gevraagd": True}
+            return {"vorige_plaats": found.place.slot_value, "vorige_plaats_gevraagd": True}
         return {"vorige_plaats": None, "vorige_plaats_gevraagd": True}
 
     async def extract_gemeld_bij_vt(

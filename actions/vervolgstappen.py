@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
-from bot import settings
+from bot import regio, settings
 from bot.content import load_protocol
 from bot.context_answer import answer_in_context
 from bot.context_content import load_context_texts
@@ -59,7 +59,10 @@ class StepsAction(SafeAction):
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
         discussed = add_situation(tracker.get_slot("besproken_situaties"), situation_id)
-        return [SlotSet("situatie", situation_id), SlotSet("besproken_situaties", discussed)]
+        events = [SlotSet("situatie", situation_id), SlotSet("besproken_situaties", discussed)]
+        if tracker.get_slot("vorige_plaats_open"):
+            events.append(SlotSet("vorige_plaats_open", False))  # another answer closes it
+        return events
 
 
 class ActionStappenZorgen(StepsAction):
@@ -79,10 +82,38 @@ class ActionStappenZorgen(StepsAction):
 
 
 class ActionStappenVerhuizing(StepsAction):
+    """A move; after a report it asks once where the family lived before.
+
+    The steps come first: the question only adds whether the region changes.
+    """
+
     situation_id = "verhuizing"
 
     def name(self) -> str:
         return "action_stappen_verhuizing"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        events = super().act(dispatcher, tracker, domain)
+        if not self.ask_previous_place(tracker):
+            return events
+        events = [e for e in events if e.get("name") != "vorige_plaats_open"]
+        dispatcher.utter_message(text=load_context_texts().regio["vraag_vorige_plaats"])
+        return events + [
+            SlotSet("vorige_plaats_gevraagd", True),
+            SlotSet("vorige_plaats_open", True),
+        ]
+
+    @staticmethod
+    def ask_previous_place(tracker: Tracker) -> bool:
+        """Only for a family that was reported, at most once, when the new place is known."""
+        return (
+            was_reported(tracker)
+            and not tracker.get_slot("vorige_plaats")
+            and not tracker.get_slot("vorige_plaats_gevraagd")
+            and regio.lookup(tracker.get_slot("plaats") or "").place is not None
+        )
 
 
 class ActionStappenHulpGeweigerd(StepsAction):

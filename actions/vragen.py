@@ -5,7 +5,6 @@ from abc import abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
@@ -68,20 +67,3 @@ class ActionAskPlaats(SafeAction):
 def place_payload(label: str) -> str:
     """A button that names the place as a `plaats` entity of a move."""
     return "/verhuizing" + json.dumps({"plaats": label}, ensure_ascii=False)
-
-
-class ActionAskVorigePlaats(SafeAction):
-    """Asked once, only for a family that was reported (see the form validation)."""
-
-    def name(self) -> str:
-        return "action_ask_vorige_plaats"
-
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
-        texts = load_context_texts().regio
-        dispatcher.utter_message(
-            text=texts["vraag_vorige_plaats"],
-            buttons=[{"title": texts["knop_vorige_onbekend"], "payload": "/ontkennen"}],
-        )
-        return [SlotSet("vorige_plaats_gevraagd", True)]

@@ -16,7 +16,7 @@ from bot.content import ContentError, content_path
 REGION_KEYS = (
     "bron", "gemeente", "woonplaats", "uitleg", "zelfde_regio", "zelfde_regio_gemeld",
     "andere_regio", "andere_regio_gemeld", "vraag_welke", "vraag_bedoelt_u",
-    "knop_andere_plaats", "vraag_vorige_plaats", "knop_vorige_onbekend",
+    "knop_andere_plaats", "vraag_vorige_plaats",
 )  # fmt: skip
 ORGANISATION_KEYS = ("aandachtsfunctionaris", "telefoon", "kanaal", "afsluiting_met_meldcode")
 NOTE_KEYS = ("titel", "situaties_kop", "geen_situaties", "vastleggen_kop", "slot")

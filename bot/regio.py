@@ -65,6 +65,13 @@ class Place:
             return f"gemeente {self.gemeente.naam}"
         return f"{self.naam} (gemeente {self.gemeente.naam})"
 
+    @property
+    def slot_value(self) -> str:
+        """The shortest name that resolves back to this place ("Zwolle", not "gemeente Zwolle")."""
+        if gazetteer().lookup(self.naam_voor_zin).place == self:
+            return self.naam_voor_zin
+        return self.label
+
     def as_payload(self) -> Dict[str, str]:
         return {
             "plaats": self.naam_voor_zin,

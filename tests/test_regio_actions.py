@@ -6,6 +6,7 @@ import re
 
 import pytest
 from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions import forms, verslag, vervolgstappen, vragen
 from bot import settings
@@ -111,7 +112,7 @@ def validate(slot, value, tracker, domain):
 def test_validate_plaats_resolves_asks_or_drops(tracker_factory, domain):
     tracker = tracker_factory(intent="verhuizing")
     assert validate("plaats", "Den Haag", tracker, domain) == {
-        "plaats": "Den Haag (gemeente 's-Gravenhage)",
+        "plaats": "Den Haag",
         "plaats_opties": None,
     }
     velp = validate("plaats", "Velp", tracker, domain)
@@ -122,6 +123,9 @@ def test_validate_plaats_resolves_asks_or_drops(tracker_factory, domain):
     }
     typo = validate("plaats", "Apeldorn", tracker, domain)
     assert typo["plaats_opties"] == {"soort": "bedoelt_u", "plaatsen": ["gemeente Apeldoorn"]}
+    assert validate("plaats", "gemeente Apeldoorn", tracker, domain)["plaats"] == "Apeldoorn"
+    beuningen = validate("plaats", "gemeente Beuningen", tracker, domain)["plaats"]
+    assert beuningen == "gemeente Beuningen"  # "Beuningen" alone is also in Losser
     assert validate("plaats", "Qwxyz", tracker, domain) == {"plaats": None, "plaats_opties": None}
     asked = tracker_factory(slots={"requested_slot": "plaats"}, intent="verhuizing")
     assert validate("plaats", "Velp", asked, domain) == {"plaats": None, "plaats_opties": None}
@@ -132,15 +136,33 @@ def required(tracker, domain):
     return asyncio.run(action.required_slots(["gemeld_bij_vt"], None, tracker, domain))
 
 
-def test_previous_place_is_asked_once_and_only_after_a_report(tracker_factory, domain):
-    reported = {"plaats": "gemeente Zwolle", "gemeld_bij_vt": True}
-    assert "vorige_plaats" in required(tracker_factory(slots=reported), domain)
-    not_reported = {"plaats": "gemeente Zwolle", "gemeld_bij_vt": False}
-    assert "vorige_plaats" not in required(tracker_factory(slots=not_reported), domain)
-    asked = {**reported, "vorige_plaats_gevraagd": True}
-    assert "vorige_plaats" not in required(tracker_factory(slots=asked), domain)
-    unknown_place = {"plaats": None, "fase": "gemeld"}
-    assert required(tracker_factory(slots=unknown_place), domain) == []
+def test_previous_place_is_asked_once_after_the_steps_only_after_a_report(tracker_factory, domain):
+    def answer(**slots):
+        dispatcher = CollectingDispatcher()
+        tracker = tracker_factory(slots=slots, intent="verhuizing")
+        events = run(vervolgstappen.ActionStappenVerhuizing(), dispatcher, tracker, domain)
+        return dispatcher.messages, events
+
+    messages, events = answer(plaats="Zwolle", gemeld_bij_vt=True)
+    assert messages[0]["custom"]["type"] == "vervolgstappen"  # the steps come first
+    assert "hiervoor woonde" in messages[1]["text"]
+    assert SlotSet("vorige_plaats_gevraagd", True) in events
+    assert SlotSet("vorige_plaats_open", True) in events
+    for slots in (
+        {"plaats": "Zwolle", "gemeld_bij_vt": False},
+        {"plaats": "Zwolle", "gemeld_bij_vt": True, "vorige_plaats_gevraagd": True},
+        {"plaats": "Zwolle", "fase": "gemeld", "vorige_plaats": "Deventer"},
+        {"plaats": "Velp", "gemeld_bij_vt": True},
+    ):
+        messages, events = answer(**slots)
+        assert len(messages) == 1, slots
+        assert not any(e.get("name") == "vorige_plaats_gevraagd" for e in events)
+
+
+def test_open_question_is_closed_by_any_other_answer(dispatcher, tracker_factory, domain):
+    tracker = tracker_factory(slots={"vorige_plaats_open": True}, intent="hulp_geweigerd")
+    events = run(vervolgstappen.ActionStappenHulpGeweigerd(), dispatcher, tracker, domain)
+    assert SlotSet("vorige_plaats_open", False) in events
 
 
 def test_unclear_place_is_asked_before_the_report_question(tracker_factory, domain):
@@ -176,24 +198,10 @@ def test_answer_to_which_place(text, intent, expected, tracker_factory, domain):
     assert extract("plaats", tracker, domain) == expected
 
 
-@pytest.mark.parametrize(
-    "text, intent, expected",
-    [
-        ("Deventer", "nlu_fallback", {"vorige_plaats": "Deventer"}),
-        ("ze woonden in Apeldoorn", "verhuizing", {"vorige_plaats": "Apeldoorn"}),
-        ("weet ik niet", "ontkennen", {"vorige_plaats_gevraagd": True, "requested_slot": None}),
-        ("er is nu direct gevaar", "acute_zorgen", {}),
-    ],
-)
-def test_answer_to_previous_place(text, intent, expected, tracker_factory, domain):
-    tracker = tracker_factory(slots={"requested_slot": "vorige_plaats"}, intent=intent, text=text)
-    assert extract("vorige_plaats", tracker, domain) == expected
-
-
 def test_previous_place_must_resolve_to_one_gemeente(tracker_factory, domain):
     tracker = tracker_factory(intent="verhuizing")
     assert validate("vorige_plaats", "Deventer", tracker, domain) == {
-        "vorige_plaats": "gemeente Deventer",
+        "vorige_plaats": "Deventer",
         "vorige_plaats_gevraagd": True,
     }
     assert validate("vorige_plaats", "Velp", tracker, domain)["vorige_plaats"] is None
@@ -210,12 +218,6 @@ def test_which_place_question_has_one_button_per_gemeente(dispatcher, tracker_fa
     assert payload.startswith("/verhuizing{")
     assert json.loads(payload[len("/verhuizing") :]) == {"plaats": "Velp (gemeente Rheden)"}
     assert message["buttons"][-1]["payload"] == "/ontkennen"
-
-
-def test_previous_place_question_is_remembered(dispatcher, tracker_factory, domain):
-    events = run(vragen.ActionAskVorigePlaats(), dispatcher, tracker_factory(), domain)
-    assert events == [SlotSet("vorige_plaats_gevraagd", True)]
-    assert dispatcher.messages[0]["text"].endswith("?")
 
 
 def test_note_for_the_dossier_lists_situations_steps_and_checklist(
@@ -309,16 +311,27 @@ def test_bad_organisation_settings_stop_the_start_with_a_dutch_message(
     assert "FOUT in .env" in capsys.readouterr().err
 
 
-def test_a_place_typed_as_previous_place_keeps_the_new_place(tracker_factory, domain):
+@pytest.mark.parametrize(
+    "text, previous",
+    [("Deventer", "Deventer"), ("in Apeldoorn", "Apeldoorn"), ("Velp", None)],
+)
+def test_a_place_after_the_open_question_is_the_previous_place(
+    text, previous, tracker_factory, domain
+):
     tracker = tracker_factory(
-        slots={"requested_slot": "vorige_plaats", "plaats": "Deventer"},
-        intent="verhuizing",
-        text="Deventer",
+        slots={"vorige_plaats_open": True, "plaats": text}, intent="verhuizing", text=text
     )
-    tracker.events.insert(0, {"event": "slot", "name": "plaats", "value": "gemeente Zwolle"})
-    tracker.events.append({"event": "slot", "name": "plaats", "value": "Deventer"})
-    assert validate("plaats", "Deventer", tracker, domain) == {
-        "plaats": "gemeente Zwolle",
-        "vorige_plaats": "gemeente Deventer",
-        "vorige_plaats_gevraagd": True,
+    tracker.events.insert(0, {"event": "slot", "name": "plaats", "value": "Zwolle"})
+    assert validate("plaats", text, tracker, domain) == {
+        "plaats": "Zwolle",
+        "vorige_plaats": previous,
+        "vorige_plaats_open": False,
     }
+
+
+def test_a_new_move_after_the_open_question_is_a_new_place(tracker_factory, domain):
+    text = "het gezin verhuist nu naar Deventer"
+    tracker = tracker_factory(
+        slots={"vorige_plaats_open": True, "plaats": "Deventer"}, intent="verhuizing", text=text
+    )
+    assert validate("plaats", "Deventer", tracker, domain)["plaats"] == "Deventer"
