@@ -16,7 +16,7 @@ from bot import regio, settings
 from bot.content import load_protocol
 from bot.context_answer import answer_in_context
 from bot.context_content import load_context_texts
-from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
+from bot.contract import FASE_GEMELD, concerns_situation
 from bot.nlu.fase import normalise_fase
 from bot.verslag import add_situation
 
@@ -72,13 +72,11 @@ class ActionStappenZorgen(StepsAction):
         return "action_stappen_zorgen"
 
     def situation(self, tracker: Tracker) -> str:
-        fase = normalise_fase(tracker.get_slot("fase"))
-        if fase == FASE_GEMELD:
-            return "zorgen_na_melding"
-        if fase == FASE_DOORVERWEZEN:
-            return "zorgen_na_doorverwijzing"
-        # The form guarantees the slot; reaching this is a dialogue bug.
-        raise ValueError("slot fase ontbreekt")
+        situation_id = concerns_situation(normalise_fase(tracker.get_slot("fase")))
+        if situation_id is None:
+            # The form guarantees the slot; reaching this is a dialogue bug.
+            raise ValueError("slot fase ontbreekt")
+        return situation_id
 
 
 class ActionStappenVerhuizing(StepsAction):

@@ -17,7 +17,12 @@ import yaml
 from bot import settings
 from bot.content import CONTENT_DIR, ContentError, Protocol, load_protocol
 from bot.content import content_path as resolve_content_path
-from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, INTENT_SITUATIONS
+from bot.contract import (
+    CONCERNS_SITUATION_IDS,
+    FASE_DOORVERWEZEN,
+    INTENT_SITUATIONS,
+    concerns_situation,
+)
 from bot.render import fill, select_steps
 
 DEFAULT_EXERCISE_FILE = CONTENT_DIR / "oefencasussen.yml"
@@ -222,18 +227,15 @@ def choice_from_message(
         return case.options[number - 1]
     if intent in ("zorgen_blijven", "informeren_fase"):
         fase = next((e.get("value") for e in entities if e.get("entity") == "fase"), None)
-        if fase == FASE_GEMELD:
-            return "zorgen_na_melding"
-        if fase == FASE_DOORVERWEZEN:
-            return "zorgen_na_doorverwijzing"
-        # "De zorgen blijven": the case itself says whether it was referral or report.
-        if intent == "zorgen_blijven":
-            return (
+        situation_id = concerns_situation(fase)
+        if situation_id is None and intent == "zorgen_blijven":
+            # "De zorgen blijven": the case itself says whether it was referral or report.
+            situation_id = (
                 case.situation_id
-                if case.situation_id.startswith("zorgen_na_")
-                else "zorgen_na_doorverwijzing"
+                if case.situation_id in CONCERNS_SITUATION_IDS
+                else concerns_situation(FASE_DOORVERWEZEN)
             )
-        return None
+        return situation_id
     return INTENT_SITUATIONS.get(intent)
 
 

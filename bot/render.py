@@ -12,6 +12,8 @@ from bot.content import Protocol, Step
 from bot.contract import PAYLOAD_TYPE
 
 MAX_PLACE_LENGTH = 40
+# The word before a step's source, in the text and in every channel's layout.
+SOURCE_LABEL = "Bron"
 # Lower-case words inside Dutch place names ("Bergen op Zoom", "Alphen aan den Rijn").
 _PLACE_PARTICLES = {"aan", "op", "de", "den", "der", "van", "in", "bij", "en", "ter", "ten"}
 _NOT_IN_PLACE = re.compile(r"[^\w\s'’.-]", re.UNICODE)
@@ -86,7 +88,7 @@ def _with_place(template: Optional[str], fallback: str, place: Optional[str]) ->
 def step_line(number: int, step: Dict[str, Any]) -> str:
     """One step of the readable text: "N. tekst (Bron: bron)". Every channel that
     writes a step as a line uses this, so the format exists once."""
-    return f"{number}. {step.get('tekst', '')} (Bron: {step.get('bron', '')})"
+    return f"{number}. {step.get('tekst', '')} ({SOURCE_LABEL}: {step.get('bron', '')})"
 
 
 def steps_text(payload: Dict[str, Any]) -> str:

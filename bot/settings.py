@@ -4,6 +4,7 @@ Order of precedence: the real environment, then `.env` in the project root,
 then the defaults below. Every make target and the CLI go through here.
 """
 
+import logging
 import os
 import re
 import sys
@@ -59,9 +60,22 @@ def quiet_library_warnings() -> None:
     warnings.showwarning = show_unless_deprecation
 
 
+def quiet_tensorflow() -> None:
+    """TensorFlow's own messages (CUDA and TensorRT not found, type-inference
+    dumps, "Executor start aborting") bury the assistant's lines. Off unless
+    MELDCODE_TF_LOG is on or TF_CPP_MIN_LOG_LEVEL is set. Must run before
+    TensorFlow is imported; the environment carries it to child processes."""
+    if flag("MELDCODE_TF_LOG"):
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for name in ("tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def load_environment(env_file: Optional[Path] = None) -> None:
     quiet_library_warnings()
     load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+    quiet_tensorflow()
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if not os.environ.get("ACTION_SERVER_URL"):

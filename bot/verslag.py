@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List
 
 from bot.content import Protocol
 from bot.context_content import ContextTexts
-from bot.render import fill, select_steps
+from bot.render import SOURCE_LABEL, fill, select_steps
 
 PAYLOAD_TYPE = "verslag"
 
@@ -25,11 +25,11 @@ def note_text(
             title = protocol.situations[situation_id].title.split(". ")[0].rstrip(":.")
             lines.append(f"- {title}")
             for step in select_steps(protocol, situation_id, reported):
-                lines.append(f"  - {step.text} (Bron: {step.source})")
+                lines.append(f"  - {step.text} ({SOURCE_LABEL}: {step.source})")
     else:
         lines.append(texts.verslag["geen_situaties"])
     lines += ["", texts.verslag["vastleggen_kop"]]
-    lines += [f"- [ ] {text} (Bron: {source})" for text, source in texts.vastleggen]
+    lines += [f"- [ ] {text} ({SOURCE_LABEL}: {source})" for text, source in texts.vastleggen]
     lines += ["", texts.verslag["slot"]]
     return "\n".join(lines)
 

@@ -1,6 +1,9 @@
 """One place for settings (bot.settings): yes/no values, the content files."""
 
 import asyncio
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -10,7 +13,7 @@ from bot.channels import guard
 from bot.channels.registry import ChannelConfigError, select
 from bot.content import DEFAULT_CONTENT_FILE, load_protocol
 from bot.oefening import DEFAULT_EXERCISE_FILE, load_exercises
-from tests.conftest import yaml_variant
+from tests.conftest import PROJECT_ROOT, yaml_variant
 
 OTHER_EMPTY_TEXT = "Uw bericht was leeg. Typ uw vraag opnieuw."
 OTHER_NO_ANSWER = "De assistent antwoordt nu niet. Bel bij zorgen Veilig Thuis: 0800-2000."
@@ -112,3 +115,38 @@ def test_the_guard_answers_with_the_texts_of_the_custom_content_file(custom_cont
 
 def test_the_benchmark_counts_the_texts_of_the_custom_content_file_as_no_answer(custom_content):
     assert bad_replies() == [OTHER_NO_ANSWER, OTHER_TECHNICAL_ERROR]
+
+
+TF_IMPORT = "from bot import settings; settings.load_environment(); import tensorflow as tf; tf.constant(1) + 1"
+
+
+def run_with_tensorflow(**env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "MELDCODE_TF_LOG")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", TF_IMPORT],
+        env={**base, **env},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout + done.stderr
+
+
+def test_tensorflow_is_silent_by_default_and_can_be_turned_on_again():
+    assert "cuda" not in run_with_tensorflow().lower()
+    assert "tensorflow/" in run_with_tensorflow(MELDCODE_TF_LOG="1")
+    assert "tensorflow/" in run_with_tensorflow(TF_CPP_MIN_LOG_LEVEL="0")
+
+
+def test_quiet_tensorflow_reaches_child_processes_through_the_environment(monkeypatch):
+    monkeypatch.delenv("TF_CPP_MIN_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("MELDCODE_TF_LOG", raising=False)
+    settings.quiet_tensorflow()
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "3"
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "1")
+    settings.quiet_tensorflow()
+    assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "1"  # the user's value wins

@@ -598,6 +598,7 @@ def test_the_app_package_holds_the_filled_manifest_and_both_icons(tmp_path):
         manifest = json.loads(raw)
         assert png_size(archive.read("color.png")) == (192, 192)
         assert png_size(archive.read("outline.png")) == (32, 32)
+        assert archive.read("outline.png")[25] == 6  # RGBA: the outline needs transparency
     assert "{{" not in raw
     assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
     assert manifest["developer"]["name"] == 'Gemeente "Voorbeeld"'

@@ -117,7 +117,7 @@ def intranets():
 @pytest.fixture(scope="module")
 def assistant(chromium, intranets, tmp_path_factory):
     allowed, other = intranets
-    # Only the allowed intranet is in CORS_ORIGINS (what `make serve` passes as --cors).
+    # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
     with running_assistant(
         tmp_path_factory.mktemp("webchat-logs"),
         extra_env={"WEBCHAT_ENABLED": "true"},

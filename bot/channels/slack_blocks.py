@@ -13,7 +13,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
-from bot.render import steps_text
+from bot.render import SOURCE_LABEL, steps_text
 from bot.verslag import PAYLOAD_TYPE as NOTE_TYPE
 
 SECTION_MAX_CHARS = 3000
@@ -84,7 +84,7 @@ def steps_message(text: str, payload: Dict[str, Any]) -> Dict[str, Any]:
         blocks.append(
             section(f"*{number}.* " + mrkdwn(str(step.get("tekst", "")), SECTION_MAX_CHARS - 10))
         )
-        blocks.append(context("Bron: " + mrkdwn(str(step.get("bron", "")), 2000)))
+        blocks.append(context(f"{SOURCE_LABEL}: " + mrkdwn(str(step.get("bron", "")), 2000)))
     region = str(payload.get("regio_tekst") or "").strip()
     if region:
         # A move: the Veilig Thuis-regio (CBS) as a quote under the steps.

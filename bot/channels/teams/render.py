@@ -19,7 +19,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
-from bot.render import steps_text
+from bot.render import SOURCE_LABEL, steps_text
 from bot.verslag import PAYLOAD_TYPE as NOTE_TYPE
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -121,7 +121,11 @@ def steps_card(
                         "width": "stretch",
                         "items": [
                             _run(str(step.get("tekst", ""))),
-                            _run(f"Bron: {step.get('bron', '')}", isSubtle=True, size="Small"),
+                            _run(
+                                f"{SOURCE_LABEL}: {step.get('bron', '')}",
+                                isSubtle=True,
+                                size="Small",
+                            ),
                         ],
                     },
                 ],
