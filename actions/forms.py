@@ -96,7 +96,7 @@ class ValidateVerhuizingForm(CaseFormValidation):
             slots.append("plaats")
         # A known report answers the question already: never ask it again.
         if normalise_fase(tracker.get_slot("fase")) != FASE_GEMELD:
-            slots += domain_slots
+            slots.append("gemeld_bij_vt")
         if tracker.get_slot("vorige_plaats") is not None:
             slots.append("vorige_plaats")  # named in the message: checked, never asked
         return slots

@@ -18,7 +18,8 @@ def note_text(
     protocol: Protocol, texts: ContextTexts, situations: Iterable[str], today: date, reported: bool
 ) -> str:
     known = [s for s in situations if s in protocol.situations]
-    lines = [fill(texts.verslag["titel"], datum=today.strftime("%d-%m-%Y")), ""]
+    # No blank lines: Rasa would split the text into several messages there.
+    lines = [fill(texts.verslag["titel"], datum=today.strftime("%d-%m-%Y"))]
     if known:
         lines.append(texts.verslag["situaties_kop"])
         for situation_id in known:
@@ -28,9 +29,9 @@ def note_text(
                 lines.append(f"  - {step.text} ({SOURCE_LABEL}: {step.source})")
     else:
         lines.append(texts.verslag["geen_situaties"])
-    lines += ["", texts.verslag["vastleggen_kop"]]
+    lines.append(texts.verslag["vastleggen_kop"])
     lines += [f"- [ ] {text} ({SOURCE_LABEL}: {source})" for text, source in texts.vastleggen]
-    lines += ["", texts.verslag["slot"]]
+    lines.append(texts.verslag["slot"])
     return "\n".join(lines)
 
 

@@ -239,6 +239,7 @@ def test_note_for_the_dossier_lists_situations_steps_and_checklist(
     assert payload["situaties"] == ["hulp_geweigerd", "verhuizing"]
     assert payload["tekst"] == message["text"]
     text = payload["tekst"]
+    assert "\n\n" not in text  # Rasa would split the text message at a blank line
     assert re.search(r"\d{2}-\d{2}-\d{4}", text)
     protocol = load_protocol()
     for step_id in ("weigering.direct_melden", "verhuizing.overdracht_checken"):
