@@ -101,6 +101,16 @@ class ValidateVerhuizingForm(CaseFormValidation):
             slots.append("vorige_plaats")  # named in the message: checked, never asked
         return slots
 
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[Dict[str, Any]]:
+        # Rasa also runs this action to fill slots on every turn (custom slot
+        # mappings), outside the form: then it must not ask anything, or another
+        # form (zorgen_form) would ask this form's question.
+        if tracker.latest_action_name != "verhuizing_form":
+            return None
+        return await super().next_requested_slot(dispatcher, tracker, domain)
+
     @staticmethod
     def answers_place_question(tracker: Tracker, slot: str) -> bool:
         intent = (tracker.latest_message.get("intent") or {}).get("name")

@@ -336,3 +336,14 @@ def test_a_new_move_after_the_open_question_is_a_new_place(tracker_factory, doma
         slots={"vorige_plaats_open": True, "plaats": "Deventer"}, intent="verhuizing", text=text
     )
     assert validate("plaats", "Deventer", tracker, domain)["plaats"] == "Deventer"
+
+
+def test_run_outside_the_form_asks_nothing(dispatcher, tracker_factory, domain):
+    """Rasa runs the validation for custom slot mappings on every turn."""
+    tracker = tracker_factory(intent="zorgen_blijven", text="ik blijf me zorgen maken")
+    events = run(forms.ValidateVerhuizingForm(), dispatcher, tracker, domain)
+    assert not any(e.get("name") == "requested_slot" for e in events)
+    in_form = tracker_factory(intent="verhuizing", text="verhuisd", slots={"plaats": "Zwolle"})
+    in_form.latest_action_name = "verhuizing_form"
+    events = run(forms.ValidateVerhuizingForm(), dispatcher, in_form, domain)
+    assert SlotSet("requested_slot", "gemeld_bij_vt") in events
