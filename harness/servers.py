@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
@@ -186,36 +185,3 @@ def running_assistant(
         yield assistant
     finally:
         assistant.stop_all()
-
-
-@contextmanager
-def running_assistants(
-    log_dir: Path,
-    count: int,
-    extra_env: Optional[Dict[str, str]] = None,
-    rasa_args: Optional[List[str]] = None,
-    env_each: Optional[List[Dict[str, str]]] = None,
-) -> Iterator[List[Assistant]]:
-    """`count` assistants, each with its own action server, started in parallel.
-
-    With a shared tracker store and lock store in `extra_env` (harness/services.py)
-    they serve the same conversations, as replicas do in production.
-    `env_each[i]` adds settings for assistant i only.
-    """
-    assistants = []
-    for number in range(count):
-        folder = log_dir / f"assistent-{number + 1}"
-        folder.mkdir(parents=True, exist_ok=True)
-        own_env = (env_each or [{}] * count)[number]
-        assistant = Assistant(folder, {**(extra_env or {}), **own_env}, rasa_args)
-        # They load their models at the same time on the same cores.
-        assistant.start_timeout = START_TIMEOUT_SECONDS * count
-        assistants.append(assistant)
-    try:
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            for started in [pool.submit(assistant.start) for assistant in assistants]:
-                started.result()
-        yield assistants
-    finally:
-        for assistant in assistants:
-            assistant.stop_all()
