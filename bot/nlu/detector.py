@@ -25,7 +25,8 @@ ZORGEN = "zorgen_blijven"
 WEIGERING = "hulp_geweigerd"
 VERHUIZING = "verhuizing"
 COLLEGA = "vermoeden_collega"
-SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, COLLEGA)
+VERANTWOORDELIJKHEID = "vraag_verantwoordelijkheid"
+SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, COLLEGA)
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(
@@ -44,6 +45,7 @@ class Cues:
     violence: Tuple[Pattern, ...]
     time: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
+    harmless: Tuple[Pattern, ...]
     weak: Tuple[Pattern, ...]
     situations: Dict[str, Tuple[Pattern, ...]]
     reported: Tuple[Pattern, ...]
@@ -94,6 +96,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         violence=_compile(acute["geweld"], "acuut.geweld"),
         time=_compile(acute["tijd"], "acuut.tijd"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
+        harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
         weak=_compile(acute["zwak"], "acuut.zwak"),
         situations={
             name: _compile(raw["situaties"][name], f"situaties.{name}")
@@ -143,14 +146,22 @@ def _positive_match(patterns, clause: str, cues: Cues) -> Optional[bool]:
 
 
 def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
+    """Specific cues anywhere; violence or injury with "now/today/tonight" in the
+    same or the next sentence ("... zag ik blauwe plekken. Vandaag ..." too)."""
     cues = cues or load_cues()
-    for sentence in sentences(normalise(text)):
+    normal = normalise(text)
+    for pattern in cues.harmless:
+        normal = pattern.sub(" ", normal)
+    parts = sentences(normal)
+    for index, sentence in enumerate(parts):
         if _any(cues.acute_specific, sentence):
             return True
         if _any(cues.acute_general, sentence) and not _any(cues.acute_denied, sentence):
             return True
-        if _any(cues.violence, sentence) and _any(cues.time, sentence):
-            return True
+        if _any(cues.violence, sentence):
+            nearby = " ".join(parts[max(index - 1, 0) : index + 2])
+            if _any(cues.time, nearby):
+                return True
     return False
 
 
