@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import config
 from actions.safe_action import SafeAction
+from actions.situaties import answer_deferred
 from bot.content import load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
 from bot.nlu.fase import normalise_fase
@@ -71,6 +72,12 @@ class ActionStappenZorgen(StepsAction):
         # The form guarantees the slot; reaching this is a dialogue bug.
         raise ValueError("slot fase ontbreekt")
 
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        # A message with several situations may have waited for this answer.
+        return super().act(dispatcher, tracker, domain) + answer_deferred(dispatcher, tracker)
+
 
 class ActionStappenVerhuizing(StepsAction):
     situation_id = "verhuizing"
@@ -84,13 +91,6 @@ class ActionStappenHulpGeweigerd(StepsAction):
 
     def name(self) -> str:
         return "action_stappen_hulp_geweigerd"
-
-
-class ActionStappenAcuut(StepsAction):
-    situation_id = "acuut"
-
-    def name(self) -> str:
-        return "action_stappen_acuut"
 
 
 class ActionStappenVerantwoordelijkheid(StepsAction):

@@ -62,13 +62,17 @@ def run_rasa(args: List[str]) -> int:
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
     from actions import config
+    from bot.colleague_route import load_route
     from bot.content import ContentError, load_protocol
+    from bot.nlu.detector import load_cues
     from bot.oefening import load_exercises
 
     try:
         protocol = load_protocol(config.content_file())
         exercises = load_exercises(config.exercise_file(), config.content_file())
-    except ContentError as error:
+        load_route()
+        load_cues()
+    except (ContentError, ValueError, KeyError) as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
     print(

@@ -99,8 +99,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
         weak=_compile(acute["zwak"], "acuut.zwak"),
         situations={
-            name: _compile(raw["situaties"][name], f"situaties.{name}")
-            for name in SITUATION_CUES
+            name: _compile(raw["situaties"][name], f"situaties.{name}") for name in SITUATION_CUES
         },
         reported=_compile(facts["gemeld"], "feiten.gemeld"),
         referred=_compile(facts["doorverwezen"], "feiten.doorverwezen"),

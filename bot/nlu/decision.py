@@ -1,0 +1,140 @@
+"""Combines the NLU model's intent with the situation detector.
+
+Asymmetric on purpose: an acute cue always wins, whatever the model says; a
+weak danger signal asks "Is er nu direct gevaar?" first. Every situation that
+either the model or the detector finds is answered, in the contract's order.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from bot.nlu.detector import (
+    COLLEGA,
+    VERANTWOORDELIJKHEID,
+    VERHUIZING,
+    WEIGERING,
+    ZORGEN,
+    Detection,
+    detect,
+)
+from bot.nlu.fase import normalise_fase
+
+ACUUT = "acute_zorgen"
+MEERDERE = "meerdere_situaties"
+TWIJFEL_GEVAAR = "twijfel_gevaar"
+FALLBACK = "nlu_fallback"
+
+# Intents that are answered with steps (or the colleague route), most urgent first
+# (docs/contract.md, section 5: acuut, hulp_geweigerd, zorgen, verhuizing, questions).
+ANSWER_ORDER = (
+    ACUUT,
+    WEIGERING,
+    ZORGEN,
+    VERHUIZING,
+    COLLEGA,
+    VERANTWOORDELIJKHEID,
+    "vraag_stappen_meldcode",
+    "vraag_veilig_thuis",
+)
+
+# Small talk and exercise answers: a weak danger word there asks no question.
+NO_DANGER_QUESTION = frozenset(
+    {
+        "groet",
+        "afscheid",
+        "bedanken",
+        "bevestigen",
+        "ontkennen",
+        "start_oefenmodus",
+        "stop_oefenmodus",
+        "oefen_antwoord",
+        "opnieuw_beginnen",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    intent: Optional[str]
+    # Intents to answer, in order; the answer action works through them.
+    situaties: Tuple[str, ...]
+    acuut: bool
+    twijfel_gevaar: bool
+
+
+def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
+    """`model_intents`: what the NLU model recognised (empty after a fallback)."""
+    model_intent = model_intents[0] if model_intents else None
+    found = set(detection.situations)
+    if detection.acute:
+        found.add(ACUUT)
+    found |= {intent for intent in model_intents if intent in ANSWER_ORDER}
+    if COLLEGA in found:
+        # Abuse by a colleague is another route than the meldcode's steps.
+        found -= {WEIGERING, ZORGEN}
+    ordered = tuple(name for name in ANSWER_ORDER if name in found)
+
+    weak = detection.weak_danger and ACUUT not in found and model_intent not in NO_DANGER_QUESTION
+    if ACUUT in found:
+        intent = ACUUT
+    elif weak:
+        intent = TWIJFEL_GEVAAR
+    elif len(ordered) >= 2:
+        intent = MEERDERE
+    elif len(ordered) == 1:
+        intent = ordered[0]
+    elif model_intent == MEERDERE:
+        intent = None  # the model saw several situations, nobody can name them
+    else:
+        intent = model_intent
+    return Decision(intent=intent, situaties=ordered, acuut=ACUUT in found, twijfel_gevaar=weak)
+
+
+ANALYSIS_KEY = "analyse"
+EXTRACTOR = "SituationDetector"
+
+
+def _entity(name: str, value: str) -> Dict[str, Any]:
+    return {"entity": name, "value": value, "extractor": EXTRACTOR, "confidence": None}
+
+
+def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> List[Dict[str, Any]]:
+    """The detector decides `fase` when it found one, and removes negated values."""
+    others = [e for e in entities if e.get("entity") != "fase"]
+    fases = [e for e in entities if e.get("entity") == "fase"]
+    if detection.fase:
+        fases = [e for e in fases if normalise_fase(e.get("value")) == detection.fase]
+        fases = fases[:1] or [_entity("fase", detection.fase)]
+    else:
+        fases = [e for e in fases if normalise_fase(e.get("value")) not in detection.denied_fases]
+    if detection.plaats and not any(e.get("entity") == "plaats" for e in others):
+        others.append(_entity("plaats", detection.plaats))
+    return others + fases
+
+
+def model_situations(model_intent: Optional[str], ranking: List[Dict[str, Any]]) -> List[str]:
+    """The model's situation intents: its intent, or for `meerdere_situaties`
+    its two best-ranked situations; nothing for a fallback."""
+    if model_intent == FALLBACK or not model_intent:
+        return []
+    if model_intent != MEERDERE:
+        return [model_intent]
+    ranked = [r.get("name") for r in ranking if r.get("name") in ANSWER_ORDER]
+    return ranked[:2]
+
+
+def analyse_message(
+    text: str, model_intent: Optional[str], ranking: Optional[List[Dict[str, Any]]] = None
+) -> Dict[str, Any]:
+    """The decision for one text, as stored in the parse result."""
+    detection = detect(text or "")
+    decision = decide(model_situations(model_intent, ranking or []), detection)
+    return {
+        "intent": decision.intent or model_intent,
+        "model_intent": model_intent,
+        "situaties": list(decision.situaties),
+        "acuut": decision.acuut,
+        "twijfel_gevaar": decision.twijfel_gevaar,
+        "gemeld_bij_vt": detection.gemeld_bij_vt,
+        "detection": detection,
+    }
