@@ -13,6 +13,11 @@ MAX_P95_RATIO_TO_REFERENCE = 1.3
 MAX_TRAINING_S = 300
 MAX_RASA_MEMORY_MB = 1200
 MAX_RUN_S = 15 * 60
+# Issue 11.
+MAX_ERRORS_TO_BASELINE = 0.6
+MIN_ACUTE_RECALL = 0.99
+MIN_ACUTE_PRECISION = 0.90
+MIN_MULTI_FACT_EXACT = 0.90
 
 # Why a target can be missed, from the investigation on this machine
 # (the section FINDINGS below says what was measured and changed).
@@ -223,7 +228,7 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
         "",
     ]
     lines += _table(
-        ["", "meldcode (DIET)", "zonder fallback", "baseline", "verhouding"],
+        ["", "meldcode", "zonder fallback", "baseline", "verhouding"],
         [
             [
                 "accuracy",
@@ -274,6 +279,80 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
         ),
         "",
         f"![Verwarringsmatrix]({figures}confusion_matrix.png)",
+        "",
+    ]
+    return lines
+
+
+def issue_11_targets(nlu: Dict) -> List[Dict]:
+    """The targets of issue 11, each with its measured value and met."""
+    counts = nlu.get("error_counts") or {}
+    sets = nlu.get("issue_11") or {}
+    acute, multi = sets.get("acuut") or {}, sets.get("meerdere_feiten") or {}
+    ratio = _ratio(counts.get("ours"), counts.get("baseline"))
+
+    def check(name, goal, value, met):
+        return {"name": name, "goal": goal, "value": value, "met": None if value is None else met}
+
+    return [
+        check(
+            "Fouten held-out / fouten baseline",
+            f"<= {MAX_ERRORS_TO_BASELINE}",
+            ratio,
+            ratio is not None and ratio <= MAX_ERRORS_TO_BASELINE,
+        ),
+        check(
+            "Acuut: recall",
+            f">= {MIN_ACUTE_RECALL}",
+            acute.get("recall"),
+            (acute.get("recall") or 0) >= MIN_ACUTE_RECALL,
+        ),
+        check(
+            "Acuut: precisie",
+            f">= {MIN_ACUTE_PRECISION}",
+            acute.get("precision"),
+            (acute.get("precision") or 0) >= MIN_ACUTE_PRECISION,
+        ),
+        check(
+            "Meerdere feiten: exact de juiste stappen",
+            f">= {MIN_MULTI_FACT_EXACT}",
+            multi.get("exact"),
+            (multi.get("exact") or 0) >= MIN_MULTI_FACT_EXACT,
+        ),
+    ]
+
+
+def _section_issue_11(results: Dict) -> List[str]:
+    nlu = results["nlu"]
+    if "issue_11" not in nlu:
+        return []
+    counts, sets = nlu["error_counts"], nlu["issue_11"]
+    acute, multi = sets["acuut"], sets["meerdere_feiten"]
+    lines = [
+        "## Gevaar, meerdere feiten en de baseline (issue 11)",
+        "",
+        "Alles gaat door dezelfde beslissing als de assistent: het getrainde model "
+        "plus de situatiedetector (`bot/nlu/detector.py`, signalen in "
+        "`bot/nlu/signalen.yml`) en `bot/answer_plan.py`. De sets in `tests/nlu/` zijn los "
+        "van de trainingsdata geschreven.",
+        "",
+    ]
+    lines += _table(
+        ["doel", "eis", "gemeten", "oordeel"],
+        [[t["name"], t["goal"], t["value"], _verdict(t["met"])] for t in issue_11_targets(nlu)],
+    )
+    lines += [
+        f"- Fouten op `tests/nlu/testset.yml` ({nlu['held_out_examples']} zinnen): "
+        f"assistent {counts['ours']}, DIET alleen {counts['model_only']}, "
+        f"baseline {counts['baseline']}.",
+        f"- Acuut (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute en "
+        f"{acute['niet_acuut']} niet-acute berichten; recall {_fmt(acute['recall'])}, "
+        f"precisie {_fmt(acute['precision'])}; recall als de vraag 'Is er nu direct "
+        f"gevaar?' (met 112 en 0800-2000) meetelt: {_fmt(acute['recall_met_vraag'])}; "
+        f"die vraag bij niet-acute berichten: {acute['vraag_gevaar_bij_niet_acuut']}x.",
+        f"- Meerdere feiten (`tests/nlu/meerdere_feiten.yml`): {multi['n']} berichten, "
+        f"exact de juiste set stap-ids (en vraag): {_fmt(multi['exact'])} "
+        f"({len(multi['fout'])} fout).",
         "",
     ]
     return lines
@@ -404,6 +483,7 @@ def render(results: Dict, figures: str = "benchmarks/", notes: str = "") -> str:
     lines += _section_machine(results)
     lines += _section_targets(results)
     lines += _section_nlu(results, figures)
+    lines += _section_issue_11(results)
     lines += _section_load(results, figures)
     lines += _section_resources(results)
     lines += [FINDINGS.strip(), ""]

@@ -150,6 +150,29 @@ def run(settings: Settings, command: str) -> Dict:
     return results
 
 
+NLU_SECTION = "## NLU op de held-out set"
+
+
+def run_nlu_only(model: Path) -> Dict:
+    """Only the NLU figures, from an already trained model: the NLU sections of
+    docs/benchmarks.md are replaced, the other sections keep their last full run."""
+    paths = output_paths(quick=False)
+    results = {"machine": machine.describe(), "nlu": {}}
+    results["nlu"] = nlu.evaluate(model, paths["figures"] / "confusion_matrix.png")
+    figures = os.path.relpath(paths["figures"], paths["markdown"].parent) + "/"
+    fresh = "\n".join(report._section_nlu(results, figures) + report._section_issue_11(results))
+    old = paths["markdown"].read_text(encoding="utf-8")
+    start = old.index(NLU_SECTION)
+    after = [i for i in range(start + 1, len(old)) if old.startswith("\n## ", i - 1)]
+    rest = [i for i in after if not old.startswith("## Gevaar, meerdere feiten", i)]
+    end = rest[0] if rest else len(old)
+    paths["markdown"].write_text(old[:start] + fresh + "\n" + old[end:], encoding="utf-8")
+    out = RESULTS_DIR / "bench-nlu.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    return results
+
+
 def output_paths(quick: bool) -> Dict[str, Path]:
     """A quick run never overwrites the report in docs/: its figures are not comparable."""
     if quick:
