@@ -21,27 +21,33 @@ from bot.render import select_steps
 NLU_TESTS = Path(__file__).resolve().parent / "nlu"
 ACUTE_SET = NLU_TESTS / "acuut_testset.yml"
 MULTI_FACT_SET = NLU_TESTS / "meerdere_feiten.yml"
+BLIND_SET = NLU_TESTS / "blind_testset.yml"
 
 ACUTE_INTENT = "acute_zorgen"
 DANGER_QUESTION = "vraag:direct_gevaar"
 
 
-def acute_set() -> Dict[str, List[str]]:
-    raw = yaml.safe_load(ACUTE_SET.read_text(encoding="utf-8"))
-    return {
-        "acuut": list(raw["acuut"]),
-        "niet_acuut": [text for texts in raw["niet_acuut"].values() for text in texts],
-    }
+def acute_set(path: Path = ACUTE_SET) -> Dict[str, List[str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    calm = raw["niet_acuut"]
+    if isinstance(calm, dict):  # grouped by intent
+        calm = [text for texts in calm.values() for text in texts]
+    return {"acuut": list(raw["acuut"]), "niet_acuut": list(calm)}
 
 
-def multi_fact_set() -> List[Dict]:
-    raw = yaml.safe_load(MULTI_FACT_SET.read_text(encoding="utf-8"))
-    return list(raw["berichten"])
+def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(raw.get("berichten") or raw.get("meerdere_feiten"))
 
 
 def held_out_texts() -> List[str]:
-    sets = acute_set()
-    return sets["acuut"] + sets["niet_acuut"] + [m["tekst"] for m in multi_fact_set()]
+    texts = []
+    for path in (ACUTE_SET, BLIND_SET):
+        sets = acute_set(path)
+        texts += sets["acuut"] + sets["niet_acuut"]
+    for path in (MULTI_FACT_SET, BLIND_SET):
+        texts += [m["tekst"] for m in multi_fact_set(path)]
+    return texts
 
 
 def answered_steps(parsed: Dict) -> Set[str]:
@@ -91,9 +97,9 @@ def parse_without_model(text: str, model_intent: Optional[str] = None) -> Dict:
     }
 
 
-def acute_scores(parse: Callable[[Sequence[str]], List[Dict]]) -> Dict:
-    """Recall and precision of the acute answer on the acute held-out set."""
-    sets = acute_set()
+def acute_scores(parse: Callable[[Sequence[str]], List[Dict]], path: Path = ACUTE_SET) -> Dict:
+    """Recall and precision of the acute answer on an acute held-out set."""
+    sets = acute_set(path)
     acute = parse(sets["acuut"])
     calm = parse(sets["niet_acuut"])
 
@@ -119,8 +125,10 @@ def acute_scores(parse: Callable[[Sequence[str]], List[Dict]]) -> Dict:
     }
 
 
-def multi_fact_scores(parse: Callable[[Sequence[str]], List[Dict]]) -> Dict:
-    messages = multi_fact_set()
+def multi_fact_scores(
+    parse: Callable[[Sequence[str]], List[Dict]], path: Path = MULTI_FACT_SET
+) -> Dict:
+    messages = multi_fact_set(path)
     parsed = parse([m["tekst"] for m in messages])
     wrong = []
     for message, result in zip(messages, parsed, strict=True):
