@@ -52,6 +52,7 @@ class Cues:
     referred: Tuple[Pattern, ...]
     veilig_thuis: Tuple[Pattern, ...]
     not_a_report: Tuple[Pattern, ...]
+    no_report_made: Tuple[Pattern, ...]
     unsure: Tuple[Pattern, ...]
     negations: FrozenSet[str]
     negation_reach: int
@@ -105,6 +106,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         referred=_compile(facts["doorverwezen"], "feiten.doorverwezen"),
         veilig_thuis=_compile(facts["veilig_thuis"], "feiten.veilig_thuis"),
         not_a_report=_compile(facts["geen_melding"], "feiten.geen_melding"),
+        no_report_made=_compile(facts["niet_gemeld"], "feiten.niet_gemeld"),
         unsure=_compile(facts["onzeker"], "feiten.onzeker"),
         negations=frozenset(negation["woorden"]),
         negation_reach=int(negation["bereik"]),
@@ -178,6 +180,8 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
             if referral is not None and mentions_vt and report is None:
                 # "Veilig Thuis is ingeschakeld": a report, whatever the verb.
                 report, referral = referral, None
+            if report is None and _any(cues.no_report_made, clause):
+                report = False
             if report is True:
                 reported = True
             elif report is False:
