@@ -22,6 +22,8 @@ NLU_TESTS = Path(__file__).resolve().parent / "nlu"
 ACUTE_SET = NLU_TESTS / "acuut_testset.yml"
 MULTI_FACT_SET = NLU_TESTS / "meerdere_feiten.yml"
 BLIND_SET = NLU_TESTS / "blind_testset.yml"
+# Written after the cues were broadened on BLIND_SET, scored once.
+BLIND_SET_2 = NLU_TESTS / "blind_testset_2.yml"
 
 ACUTE_INTENT = "acute_zorgen"
 DANGER_QUESTION = "vraag:direct_gevaar"
@@ -42,10 +44,10 @@ def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
 
 def held_out_texts() -> List[str]:
     texts = []
-    for path in (ACUTE_SET, BLIND_SET):
+    for path in (ACUTE_SET, BLIND_SET, BLIND_SET_2):
         sets = acute_set(path)
         texts += sets["acuut"] + sets["niet_acuut"]
-    for path in (MULTI_FACT_SET, BLIND_SET):
+    for path in (MULTI_FACT_SET, BLIND_SET, BLIND_SET_2):
         texts += [m["tekst"] for m in multi_fact_set(path)]
     return texts
 
