@@ -64,7 +64,7 @@ class Decision:
 
 def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
     """`model_intents`: what the NLU model recognised (empty after a fallback)."""
-    model_intent = model_intents[0] if model_intents else None
+    model_intent = next((i for i in model_intents if i != ACUUT), None)
     found = set(detection.situations)
     if detection.acute:
         found.add(ACUUT)
@@ -112,23 +112,42 @@ def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> Lis
     return others + fases
 
 
-def model_situations(model_intent: Optional[str], ranking: List[Dict[str, Any]]) -> List[str]:
+# The model's probability of `acute_zorgen` from which the answer is acute,
+# even when another intent ranks first (asymmetric: a false alarm costs
+# seconds, a miss can cost a child). Set in config.yml, measured in bench/.
+DEFAULT_ACUTE_THRESHOLD = 0.2
+
+
+def model_situations(
+    model_intent: Optional[str],
+    ranking: List[Dict[str, Any]],
+    acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
+) -> List[str]:
     """The model's situation intents: its intent, or for `meerdere_situaties`
-    its two best-ranked situations; nothing for a fallback."""
-    if model_intent == FALLBACK or not model_intent:
-        return []
-    if model_intent != MEERDERE:
-        return [model_intent]
-    ranked = [r.get("name") for r in ranking if r.get("name") in ANSWER_ORDER]
-    return ranked[:2]
+    its two best-ranked situations; nothing for a fallback. Acute comes first
+    whenever its probability reaches `acute_threshold`."""
+    found: List[str] = []
+    if model_intent and model_intent not in (FALLBACK, MEERDERE):
+        found.append(model_intent)
+    elif model_intent == MEERDERE:
+        found += [r.get("name") for r in ranking if r.get("name") in ANSWER_ORDER][:2]
+    acute = any(
+        r.get("name") == ACUUT and (r.get("confidence") or 0) >= acute_threshold for r in ranking
+    )
+    if acute and ACUUT not in found:
+        found.insert(0, ACUUT)
+    return found
 
 
 def analyse_message(
-    text: str, model_intent: Optional[str], ranking: Optional[List[Dict[str, Any]]] = None
+    text: str,
+    model_intent: Optional[str],
+    ranking: Optional[List[Dict[str, Any]]] = None,
+    acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
 ) -> Dict[str, Any]:
     """The decision for one text, as stored in the parse result."""
     detection = detect(text or "")
-    decision = decide(model_situations(model_intent, ranking or []), detection)
+    decision = decide(model_situations(model_intent, ranking or [], acute_threshold), detection)
     return {
         "intent": decision.intent or model_intent,
         "model_intent": model_intent,

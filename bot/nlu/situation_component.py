@@ -21,7 +21,12 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.decision import ANALYSIS_KEY, adjust_entities, analyse_message
+from bot.nlu.decision import (
+    ANALYSIS_KEY,
+    DEFAULT_ACUTE_THRESHOLD,
+    adjust_entities,
+    analyse_message,
+)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -34,13 +39,23 @@ class SituationDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SituationDetector":
-        return cls()
+        return cls(config)
+
+    def __init__(self, config: Dict[str, Any]) -> None:
+        self.acute_threshold = float(config.get("acute_threshold", DEFAULT_ACUTE_THRESHOLD))
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"acute_threshold": DEFAULT_ACUTE_THRESHOLD}
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
             analysis = analyse_message(
-                message.get(TEXT), intent.get("name"), message.get(INTENT_RANKING_KEY) or []
+                message.get(TEXT),
+                intent.get("name"),
+                message.get(INTENT_RANKING_KEY) or [],
+                self.acute_threshold,
             )
             detection = analysis.pop("detection")
             if analysis["intent"] and analysis["intent"] != intent.get("name"):
