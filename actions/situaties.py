@@ -166,3 +166,16 @@ def answer_deferred(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[
     plan = plan_answers(deferred, fase, fase == FASE_GEMELD, may_ask=False)
     send_answers(dispatcher, tracker, list(plan.answers))
     return [SlotSet("uitgestelde_situaties", [])]
+
+
+class ActionVraagDirectGevaar(SafeAction):
+    """A weak danger signal: one yes/no question, with 112 and 0800-2000 in it."""
+
+    def name(self) -> str:
+        return "action_vraag_direct_gevaar"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(response="utter_vraag_direct_gevaar")
+        return [SlotSet("open_vraag", "direct_gevaar")]

@@ -121,3 +121,25 @@ def test_zorgen_answer_also_gives_what_waited_for_the_fase_question(dispatcher, 
         ["verhuizing.contact_nieuwe_woonplaats", "verhuizing.overdracht_checken"],
     ]
     assert SlotSet("uitgestelde_situaties", []) in events
+
+
+def test_danger_question_sets_its_open_question(dispatcher, domain):
+    events = run(situaties.ActionVraagDirectGevaar(), make_tracker(), dispatcher, domain)
+    assert dispatcher.messages[0]["response"] == "utter_vraag_direct_gevaar"
+    assert events == [SlotSet("open_vraag", "direct_gevaar")]
+
+
+def test_safety_texts_name_112_and_0800_2000(domain):
+    responses = domain["responses"]
+    for name in ("utter_vraag_direct_gevaar", "utter_vervolg_opties_acuut"):
+        text = responses[name][0]["text"]
+        assert "112" in text and "0800-2000" in text
+    for name in ("utter_out_of_scope", "utter_default"):
+        text = responses[name][0]["text"]
+        for needed in (
+            "vervolgstappen van de meldcode",
+            "0800-2000",
+            "112",
+            "aandachtsfunctionaris",
+        ):
+            assert needed in text
