@@ -12,7 +12,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.answer_plan import COLLEGA, Plan, PlannedAnswer, plan_answers
 from bot.colleague_route import load_route, render_route
@@ -62,14 +61,14 @@ def send_answers(
     dispatcher: CollectingDispatcher, tracker: Tracker, answers: List[PlannedAnswer]
 ) -> Optional[str]:
     """Sends each answer as its own message; returns the last situation id."""
-    protocol = load_protocol(config.content_file())
+    protocol = load_protocol()
     last = None
     for answer in answers:
         if answer.situation == COLLEGA:
             dispatcher.utter_message(text=render_route(load_route()))
             continue
         rendered = render_answer(
-            protocol, answer.situation, gemeld=answer.gemeld, plaats=tracker.get_slot("plaats")
+            protocol, answer.situation, reported=answer.gemeld, place=tracker.get_slot("plaats")
         )
         dispatcher.utter_message(text=rendered.text, json_message=rendered.payload)
         last = answer.situation

@@ -61,15 +61,14 @@ def run_rasa(args: List[str]) -> int:
 
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
-    from actions import config
     from bot.colleague_route import load_route
     from bot.content import ContentError, load_protocol
     from bot.nlu.detector import load_cues
     from bot.oefening import load_exercises
 
     try:
-        protocol = load_protocol(config.content_file())
-        exercises = load_exercises(config.exercise_file(), config.content_file())
+        protocol = load_protocol()
+        exercises = load_exercises()
         load_route()
         load_cues()
     except (ContentError, ValueError, KeyError) as error:
@@ -141,10 +140,10 @@ def server_args() -> List[str]:
     is set, and then needs that token. CORS allows only CORS_ORIGINS.
     """
     args = []
-    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    token = settings.rasa_api_token()
     if token:
         args += ["--enable-api", "--auth-token", token]
-    origins = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
+    origins = settings.cors_origins()
     if origins:
         args += ["--cors", *origins]
     return args

@@ -7,7 +7,7 @@ the figures in docs/benchmarks.md measure what the assistant does.
 from dataclasses import dataclass
 from typing import Iterable, List, Optional, Tuple
 
-from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
+from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, concerns_situation
 
 # Intent -> contract situation (zorgen_blijven depends on fase, see below).
 SITUATION_OF_INTENT = {
@@ -67,8 +67,7 @@ def plan_answers(
                     return Plan(tuple(answers), "fase", tuple(pending[1:]))
                 pending.pop(0)
                 continue
-            situation = "zorgen_na_melding" if fase == FASE_GEMELD else "zorgen_na_doorverwijzing"
-            answers.append(PlannedAnswer(situation))
+            answers.append(PlannedAnswer(concerns_situation(fase)))
         elif intent == "verhuizing":
             reported = was_reported(fase, gemeld_bij_vt)
             if reported is None:

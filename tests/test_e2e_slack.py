@@ -110,7 +110,7 @@ class Slack:
         )
 
     def reply_with_step(self, thread_ts: str, step_id: str):
-        text = load_protocol().steps[step_id].tekst
+        text = load_protocol().steps[step_id].text
         return self.stub.wait_for_post(
             lambda body: (
                 body.get("thread_ts") == thread_ts
@@ -132,8 +132,8 @@ def test_a_signed_message_gets_the_steps_with_their_source_in_its_thread(slack):
     assert post is not None, slack.stub.calls
     step = load_protocol().steps["weigering.direct_melden"]
     assert post["channel"] == "D0E2E"
-    assert f"Bron: {step.bron}" in json.dumps(post["blocks"], ensure_ascii=False)
-    assert step.tekst in post["text"] and f"Bron: {step.bron}" in post["text"]
+    assert f"Bron: {step.source}" in json.dumps(post["blocks"], ensure_ascii=False)
+    assert step.text in post["text"] and f"Bron: {step.source}" in post["text"]
     auth = {c["auth"] for c in slack.stub.calls if c["body"].get("thread_ts") == ts}
     assert auth == {f"Bearer {TOKEN}"}
 

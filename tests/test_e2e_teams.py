@@ -135,7 +135,7 @@ def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
         == 200
     )
     (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
-    assert reply["text"] == load_protocol().kanaal["leeg"] and reply["textFormat"] == "plain"
+    assert reply["text"] == load_protocol().channel_texts["leeg"] and reply["textFormat"] == "plain"
     assert tracker_rows(assistant, thread) == []
 
 

@@ -131,7 +131,7 @@ def test_odd_messages_get_a_sensible_reply(assistant, message):
     reply = assistant.say(f"raar-{uuid.uuid4().hex}", message)
     assert reply and all(m.get("text") or m.get("custom") for m in reply)
     assert step_ids(reply) == []
-    texts_ = load_protocol().kanaal
+    texts_ = load_protocol().channel_texts
     if len(message) > 2000:
         assert texts(reply) == texts_["te_lang"]
     if not clean_text(message):
@@ -147,7 +147,7 @@ def test_action_server_down_gives_a_dutch_message_and_the_case_continues(assista
         started = time.monotonic()
         reply = assistant.say(sender, "we hebben gemeld bij Veilig Thuis")
         assert time.monotonic() - started < 5
-        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
         assert "0800-2000" in texts(reply)
     finally:
         assistant.start_actions()
@@ -216,7 +216,7 @@ def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
         started = time.monotonic()
         reply = assistant.say("traag", "de ouders weigeren hulp")
         assert time.monotonic() - started < 8
-        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
         assert step_ids(reply) == []
     finally:
         assistant.stop_all()

@@ -10,7 +10,6 @@ REST, the web widget, Teams and Slack all pass the text through `handle_message`
 
 import asyncio
 import logging
-import os
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -20,12 +19,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
 from bot.content import load_protocol
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
-DEFAULT_REPLY_TIMEOUT_SECONDS = 8.0
 HEALTH_TIMEOUT_SECONDS = 2.0
 # Keep line breaks and tabs; drop other control characters (C0, C1, DEL).
 _KEEP = {"\n", "\t"}
@@ -37,8 +36,7 @@ def clean_text(text: str) -> str:
 
 
 def reply_timeout() -> float:
-    value = os.environ.get("REPLY_TIMEOUT_SECONDS", "").strip()
-    return float(value) if value else DEFAULT_REPLY_TIMEOUT_SECONDS
+    return settings.reply_timeout_seconds()
 
 
 _health: Dict[str, Any] = {"loop": None, "session": None}
@@ -59,7 +57,7 @@ def _health_session() -> aiohttp.ClientSession:
 async def action_server_up() -> bool:
     """Asked before each message: with the action server down, Rasa would log the
     failure and go on, and the user would get follow-up buttons without steps."""
-    url = os.environ.get("ACTION_SERVER_URL", "")
+    url = settings.action_server_url()
     if not url:
         return True
     health = url.rsplit("/webhook", 1)[0] + "/health"
@@ -110,7 +108,7 @@ async def handle_message(
     metadata: Optional[Dict[str, Any]] = None,
 ) -> None:
     """Runs one turn; every path sends the user at least one message."""
-    texts = load_protocol().kanaal
+    texts = load_protocol().channel_texts
     text = clean_text(text)
     if not text:
         await output.send_text_message(sender_id, texts["leeg"])
