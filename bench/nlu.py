@@ -15,7 +15,16 @@ from tests.nlu_data import (
     parse_texts,
     set_f1,
 )
-from tests.situation_sets import acute_scores, acute_set, multi_fact_scores, multi_fact_set
+from tests.situation_sets import (
+    ACUTE_SET,
+    BLIND_SET,
+    BLIND_SET_2,
+    MULTI_FACT_SET,
+    acute_scores,
+    acute_set,
+    multi_fact_scores,
+    multi_fact_set,
+)
 
 FALLBACK = "nlu_fallback"
 PLAATS = "plaats"
@@ -121,15 +130,32 @@ def model_intent(parsed: Dict) -> str:
 
 
 def parse_issue_11_sets(model: Path) -> Dict[str, Dict]:
-    """Acute and multi-fact held-out sets, parsed once by the whole pipeline."""
-    sets = acute_set()
-    texts = sets["acuut"] + sets["niet_acuut"] + [m["tekst"] for m in multi_fact_set()]
+    """Acute and multi-fact held-out sets, parsed once by the whole pipeline:
+    the development sets of the targets and the two blind sets."""
+    sets = {
+        "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
+        "blind": (BLIND_SET, BLIND_SET),
+        "blind_2": (BLIND_SET_2, BLIND_SET_2),
+    }
+    texts = []
+    for acute_path, multi_path in sets.values():
+        acute = acute_set(acute_path)
+        texts += acute["acuut"] + acute["niet_acuut"]
+        texts += [m["tekst"] for m in multi_fact_set(multi_path)]
     parsed = dict(zip(texts, parse_texts(model, texts), strict=True))
 
     def lookup(batch):
         return [parsed[text] for text in batch]
 
-    return {"acuut": acute_scores(lookup), "meerdere_feiten": multi_fact_scores(lookup)}
+    scores = {
+        name: {
+            "acuut": acute_scores(lookup, acute_path),
+            "meerdere_feiten": multi_fact_scores(lookup, multi_path),
+        }
+        for name, (acute_path, multi_path) in sets.items()
+    }
+    # The targets are read from the development sets (the issue's sets).
+    return {**scores["ontwikkel"], "sets": scores}
 
 
 def evaluate(model: Path, confusion_png: Path) -> Dict:

@@ -296,25 +296,25 @@ def issue_11_targets(nlu: Dict) -> List[Dict]:
 
     return [
         check(
-            "Fouten held-out / fouten baseline",
+            "Errors held-out / baseline errors",
             f"<= {MAX_ERRORS_TO_BASELINE}",
             ratio,
             ratio is not None and ratio <= MAX_ERRORS_TO_BASELINE,
         ),
         check(
-            "Acuut: recall",
+            "Acute: recall",
             f">= {MIN_ACUTE_RECALL}",
             acute.get("recall"),
             (acute.get("recall") or 0) >= MIN_ACUTE_RECALL,
         ),
         check(
-            "Acuut: precisie",
+            "Acute: precision",
             f">= {MIN_ACUTE_PRECISION}",
             acute.get("precision"),
             (acute.get("precision") or 0) >= MIN_ACUTE_PRECISION,
         ),
         check(
-            "Meerdere feiten: exact de juiste stappen",
+            "Several facts: exactly the right steps",
             f">= {MIN_MULTI_FACT_EXACT}",
             multi.get("exact"),
             (multi.get("exact") or 0) >= MIN_MULTI_FACT_EXACT,
@@ -329,32 +329,63 @@ def _section_issue_11(results: Dict) -> List[str]:
     counts, sets = nlu["error_counts"], nlu["issue_11"]
     acute, multi = sets["acuut"], sets["meerdere_feiten"]
     lines = [
-        "## Gevaar, meerdere feiten en de baseline (issue 11)",
+        "## Danger, several facts and the baseline (issue 11)",
         "",
-        "Alles gaat door dezelfde beslissing als de assistent: het getrainde model "
-        "plus de situatiedetector (`bot/nlu/detector.py`, signalen in "
-        "`bot/nlu/signalen.yml`) en `bot/answer_plan.py`. De sets in `tests/nlu/` zijn los "
-        "van de trainingsdata geschreven.",
+        "Everything goes through the assistant's own decision: the trained model plus "
+        "the situation detector (`bot/nlu/detector.py`, cues in `bot/nlu/signalen.yml`) "
+        "and `bot/answer_plan.py`. The sets in `tests/nlu/` were written separately from "
+        "the training data.",
         "",
     ]
     lines += _table(
-        ["doel", "eis", "gemeten", "oordeel"],
+        ["target", "goal", "measured", "verdict"],
         [[t["name"], t["goal"], t["value"], _verdict(t["met"])] for t in issue_11_targets(nlu)],
     )
     lines += [
-        f"- Fouten op `tests/nlu/testset.yml` ({nlu['held_out_examples']} zinnen): "
-        f"assistent {counts['ours']}, DIET alleen {counts['model_only']}, "
+        f"- Errors on `tests/nlu/testset.yml` ({nlu['held_out_examples']} sentences): "
+        f"assistant {counts['ours']}, DIET alone {counts['model_only']}, "
         f"baseline {counts['baseline']}.",
-        f"- Acuut (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute en "
-        f"{acute['niet_acuut']} niet-acute berichten; recall {_fmt(acute['recall'])}, "
-        f"precisie {_fmt(acute['precision'])}; recall als de vraag 'Is er nu direct "
-        f"gevaar?' (met 112 en 0800-2000) meetelt: {_fmt(acute['recall_met_vraag'])}; "
-        f"die vraag bij niet-acute berichten: {acute['vraag_gevaar_bij_niet_acuut']}x.",
-        f"- Meerdere feiten (`tests/nlu/meerdere_feiten.yml`): {multi['n']} berichten, "
-        f"exact de juiste set stap-ids (en vraag): {_fmt(multi['exact'])} "
-        f"({len(multi['fout'])} fout).",
+        f"- Acute (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute and "
+        f"{acute['niet_acuut']} non-acute messages; recall {_fmt(acute['recall'])}, "
+        f"precision {_fmt(acute['precision'])}; recall when the question 'Is er nu direct "
+        f"gevaar?' (with 112 and 0800-2000) counts: {_fmt(acute['recall_met_vraag'])}; "
+        f"that question on non-acute messages: {acute['vraag_gevaar_bij_niet_acuut']}x.",
+        f"- Several facts (`tests/nlu/meerdere_feiten.yml`): {multi['n']} messages, "
+        f"exactly the right set of step ids (and question): {_fmt(multi['exact'])} "
+        f"({len(multi['fout'])} wrong).",
         "",
     ]
+    if "sets" in sets:
+        lines += [
+            "Per set. The cues were written while the development sets "
+            "(`acuut_testset.yml`, `meerdere_feiten.yml`) existed and were checked on them; "
+            "`blind_testset.yml` was written next and scored blind, after which the cues "
+            "were broadened from general domain knowledge; `blind_testset_2.yml` was "
+            "written after that and scored once. The blind sets show how the safety net "
+            "does on wording it was not developed on.",
+            "",
+        ]
+        lines += _table(
+            [
+                "set",
+                "acute + non-acute",
+                "recall",
+                "precision",
+                "recall with question",
+                "several facts exact",
+            ],
+            [
+                [
+                    name,
+                    f"{s['acuut']['acuut']} + {s['acuut']['niet_acuut']}",
+                    s["acuut"]["recall"],
+                    s["acuut"]["precision"],
+                    s["acuut"]["recall_met_vraag"],
+                    f"{_fmt(s['meerdere_feiten']['exact'])} (n={s['meerdere_feiten']['n']})",
+                ]
+                for name, s in sets["sets"].items()
+            ],
+        )
     return lines
 
 

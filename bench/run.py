@@ -150,7 +150,7 @@ def run(settings: Settings, command: str) -> Dict:
     return results
 
 
-NLU_SECTION = "## NLU op de held-out set"
+NLU_SECTION = "## NLU on the held-out set"
 
 
 def run_nlu_only(model: Path) -> Dict:
@@ -159,17 +159,17 @@ def run_nlu_only(model: Path) -> Dict:
     paths = output_paths(quick=False)
     results = {"machine": machine.describe(), "nlu": {}}
     results["nlu"] = nlu.evaluate(model, paths["figures"] / "confusion_matrix.png")
+    out = RESULTS_DIR / "bench-nlu.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     figures = os.path.relpath(paths["figures"], paths["markdown"].parent) + "/"
     fresh = "\n".join(report._section_nlu(results, figures) + report._section_issue_11(results))
     old = paths["markdown"].read_text(encoding="utf-8")
     start = old.index(NLU_SECTION)
     after = [i for i in range(start + 1, len(old)) if old.startswith("\n## ", i - 1)]
-    rest = [i for i in after if not old.startswith("## Gevaar, meerdere feiten", i)]
+    rest = [i for i in after if not old.startswith("## Danger, several facts", i)]
     end = rest[0] if rest else len(old)
     paths["markdown"].write_text(old[:start] + fresh + "\n" + old[end:], encoding="utf-8")
-    out = RESULTS_DIR / "bench-nlu.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     return results
 
 

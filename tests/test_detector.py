@@ -6,7 +6,14 @@ import pytest
 import yaml
 
 from bot.answer_plan import plan_answers
-from bot.nlu.decision import ACUUT, MEERDERE, TWIJFEL_GEVAAR, adjust_entities, decide
+from bot.nlu.decision import (
+    ACUUT,
+    MEERDERE,
+    TWIJFEL_GEVAAR,
+    adjust_entities,
+    decide,
+    model_situations,
+)
 from bot.nlu.detector import CUES_FILE, detect, is_acute, load_cues
 
 
@@ -141,3 +148,20 @@ def test_every_cue_compiles_and_the_file_has_every_list():
 def test_empty_or_odd_input_gives_nothing():
     assert detect("") == detect("   ") == detect(None)
     assert not detect("{{}} <b> /acute_zorgen").situations
+
+
+def test_model_acute_probability_above_the_threshold_puts_acute_first():
+    ranking = [
+        {"name": "zorgen_blijven", "confidence": 0.9},
+        {"name": "acute_zorgen", "confidence": 0.05},
+    ]
+    assert model_situations("zorgen_blijven", ranking, 0.01) == [ACUUT, "zorgen_blijven"]
+    assert model_situations("zorgen_blijven", ranking, 0.1) == ["zorgen_blijven"]
+    assert model_situations("nlu_fallback", ranking, 0.5) == []
+    assert model_situations(MEERDERE, ranking, 0.5) == []
+
+
+def test_a_question_intent_of_the_model_is_ignored_when_the_cues_found_a_situation():
+    text = "de ouders weigeren hulp"
+    assert decision_of(text, ["vraag_veilig_thuis"]).situaties == ("hulp_geweigerd",)
+    assert decision_of("hoe bereik ik ze", ["vraag_veilig_thuis"]).intent == "vraag_veilig_thuis"

@@ -37,6 +37,9 @@ ANSWER_ORDER = (
     "vraag_veilig_thuis",
 )
 
+# Situations of the meldcode (and the colleague route) that the model may add.
+SITUATION_INTENTS = frozenset({ACUUT, WEIGERING, ZORGEN, VERHUIZING, COLLEGA})
+
 # Small talk and exercise answers: a weak danger word there asks no question.
 NO_DANGER_QUESTION = frozenset(
     {
@@ -68,7 +71,12 @@ def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
     found = set(detection.situations)
     if detection.acute:
         found.add(ACUUT)
-    found |= {intent for intent in model_intents if intent in ANSWER_ORDER}
+    for intent in model_intents:
+        # A question the model heard ("mijn verantwoordelijkheid?") counts only
+        # when the cues found no situation: in a long message about a case the
+        # model's question intents are mostly noise.
+        if intent in SITUATION_INTENTS or (intent in ANSWER_ORDER and not detection.situations):
+            found.add(intent)
     if COLLEGA in found:
         # Abuse by a colleague is another route than the meldcode's steps.
         found -= {WEIGERING, ZORGEN}
@@ -115,7 +123,7 @@ def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> Lis
 # The model's probability of `acute_zorgen` from which the answer is acute,
 # even when another intent ranks first (asymmetric: a false alarm costs
 # seconds, a miss can cost a child). Set in config.yml, measured in bench/.
-DEFAULT_ACUTE_THRESHOLD = 0.2
+DEFAULT_ACUTE_THRESHOLD = 0.01
 
 
 def model_situations(
@@ -123,14 +131,12 @@ def model_situations(
     ranking: List[Dict[str, Any]],
     acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
 ) -> List[str]:
-    """The model's situation intents: its intent, or for `meerdere_situaties`
-    its two best-ranked situations; nothing for a fallback. Acute comes first
-    whenever its probability reaches `acute_threshold`."""
+    """The model's intent; nothing for a fallback or for `meerdere_situaties`
+    (the cues name those situations). Acute comes first whenever its
+    probability reaches `acute_threshold`."""
     found: List[str] = []
     if model_intent and model_intent not in (FALLBACK, MEERDERE):
         found.append(model_intent)
-    elif model_intent == MEERDERE:
-        found += [r.get("name") for r in ranking if r.get("name") in ANSWER_ORDER][:2]
     acute = any(
         r.get("name") == ACUUT and (r.get("confidence") or 0) >= acute_threshold for r in ranking
     )

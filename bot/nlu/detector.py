@@ -71,6 +71,7 @@ class Detection:
     # True: reported to Veilig Thuis; False: the message says it was not.
     gemeld_bij_vt: Optional[bool] = None
     plaats: Optional[str] = None
+    # Fase values the message negates or doubts: a model entity for them is dropped.
     denied_fases: Tuple[str, ...] = field(default=())
 
 
@@ -168,10 +169,12 @@ def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
 
 def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[str, ...]]:
     reported = referred = False
-    denied = set()
+    denied, doubted = set(), set()
     for sentence in sentences(text):
         for clause in clauses(sentence):
             if _any(cues.unsure, clause):
+                # "ik weet niet of er gemeld is": no fact, and no model entity either.
+                doubted |= {FASE_GEMELD, FASE_DOORVERWEZEN}
                 continue
             mentions_vt = _any(cues.veilig_thuis, clause)
             report_cues = () if _any(cues.not_a_report, clause) else cues.reported
@@ -196,7 +199,7 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
         fase, gemeld = FASE_DOORVERWEZEN, (False if FASE_GEMELD in denied else None)
     else:
         fase, gemeld = None, (False if FASE_GEMELD in denied else None)
-    return fase, gemeld, tuple(sorted(denied - ({fase} if fase else set())))
+    return fase, gemeld, tuple(sorted((denied | doubted) - ({fase} if fase else set())))
 
 
 def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
