@@ -284,6 +284,31 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
     return lines
 
 
+# Measured once during development (detector alone, no model); kept here
+# because the sets were used afterwards and cannot be measured blind again.
+ISSUE_11_HISTORY = """
+How these figures came about, and what they do not show:
+
+- The cues alone (no model) first scored acute recall 0.877 on the development
+  set before any tuning; on `blind_testset.yml`, scored blind, 0.20 (precision
+  0.86, several facts 0.67). After broadening the cues, `blind_testset_2.yml`
+  scored, blind, 0.33 with the cues alone (precision 1.0, several facts 0.83)
+  and 0.767 with the model (table above). A hand-written cue list does not
+  reach 0.99 on wording it has not seen; DIET's acute probability (from 1%)
+  adds most of the recall on new wording. The 0.99 target is met only on the
+  development set. The threshold (the lowest that keeps the development set's
+  precision above 0.90) was chosen on the development set, but the blind sets'
+  figures for 0.01-0.5 had been seen (0.01: 0.767, 0.05-0.5: 0.67-0.70).
+- 5 of the assistant's 20 errors on `tests/nlu/testset.yml` are sentences
+  labelled `zorgen_blijven` (written before this issue) that name injuries
+  seen today, violence again or a threat: by the acute rule of issue 11 they
+  now get the acute answer. Without them the ratio would be 15 / 25 = 0.6.
+  The labels were not changed.
+- The baseline is trained on the same data, including the new intents; on
+  the previous data it made 15 errors on the previous 219 sentences.
+"""
+
+
 def issue_11_targets(nlu: Dict) -> List[Dict]:
     """The targets of issue 11, each with its measured value and met."""
     counts = nlu.get("error_counts") or {}
@@ -386,6 +411,7 @@ def _section_issue_11(results: Dict) -> List[str]:
                 for name, s in sets["sets"].items()
             ],
         )
+    lines += [ISSUE_11_HISTORY.strip(), ""]
     return lines
 
 
