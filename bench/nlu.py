@@ -1,13 +1,13 @@
 """NLU quality on the held-out set: our model next to a TF-IDF baseline.
 
-Reuses the test helpers (tests/nlu_data.py), so the benchmark and the quality
+Reuses the test helpers (harness/nlu_data.py), so the benchmark and the quality
 floor of `make test` count `fase` in the same way.
 """
 
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from tests.nlu_data import (
+from harness.nlu_data import (
     HELD_OUT_SET,
     TRAINING_DATA,
     examples,
@@ -15,7 +15,7 @@ from tests.nlu_data import (
     parse_texts,
     set_f1,
 )
-from tests.situation_sets import (
+from harness.situation_sets import (
     ACUTE_SET,
     BLIND_SET,
     BLIND_SET_2,

@@ -1,11 +1,10 @@
 """Issue 11 end to end: the examples at the top of the issue, typed over REST
-into the real Rasa server (trained model) and action server."""
-
-import uuid
+into the shared assistant (tests/shared_assistant.py: the real Rasa server with
+the trained model and the action server)."""
 
 import pytest
 
-from tests.servers import running_assistant
+from tests.shared_assistant import new_sender
 from tests.test_e2e_rest import is_question, step_ids, texts
 
 pytestmark = pytest.mark.integration
@@ -13,14 +12,8 @@ pytestmark = pytest.mark.integration
 ACUTE_STEPS = ["acuut.melden", "acuut.direct_gevaar"]
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("e2e-issue11-logs")) as running:
-        yield running
-
-
 def new_conversation(assistant):
-    sender = f"e2e-11-{uuid.uuid4().hex}"
+    sender = new_sender("e2e-11")
     return lambda text: assistant.say(sender, text)
 
 

@@ -1,4 +1,5 @@
-"""End to end over Slack: real action server and Rasa server, a stub Slack Web API.
+"""End to end over Slack: the shared assistant (tests/shared_assistant.py), a
+stub Slack Web API.
 
 Signed Events API requests go to /webhooks/slack/webhook; the answers must
 arrive on the stub as chat.postMessage calls in the thread of the message.
@@ -14,26 +15,16 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.content import load_protocol
-from tests.servers import running_assistant
+from tests.shared_assistant import SLACK_SECRET as SECRET
+from tests.shared_assistant import SLACK_TOKEN as TOKEN
 from tests.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
 
-SECRET = "e2e-ondertekengeheim"
-TOKEN = "xoxb-e2e-test"
-
 
 @pytest.fixture(scope="module")
-def slack(tmp_path_factory):
-    with SlackStub() as stub:
-        settings = {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": stub.url,
-            "SLACK_CHANNEL": "",
-        }
-        with running_assistant(tmp_path_factory.mktemp("e2e-slack-logs"), settings) as assistant:
-            yield Slack(assistant.url + "/webhooks/slack/webhook", stub)
+def slack(assistant, slack_stub):
+    return Slack(assistant.url + "/webhooks/slack/webhook", slack_stub)
 
 
 class Slack:

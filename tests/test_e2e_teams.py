@@ -1,5 +1,6 @@
-"""End to end over Teams: the real assistant with the Teams channel switched on by
-TEAMS_* settings that point at local stubs of Microsoft's services.
+"""End to end over Teams: the shared assistant (tests/shared_assistant.py), with
+the Teams channel switched on by TEAMS_* settings that point at local stubs of
+Microsoft's services.
 
 A signed channel message with a mention goes in; the stubbed Bot Connector
 receives the reply card with the steps and their sources. Requests without a
@@ -18,8 +19,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from tests.servers import PROJECT_ROOT, running_assistant
-from tests.teams_stubs import TeamsStubs, channel_message, new_key
+from harness.servers import PROJECT_ROOT
+from tests.teams_stubs import channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -31,16 +32,9 @@ def domain_text(response):
     return domain["responses"][response][0]["text"]
 
 
-@pytest.fixture(scope="module")
-def stubs():
-    with TeamsStubs() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def assistant(stubs, tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("teams-e2e"), extra_env=stubs.env()) as running:
-        yield running
+@pytest.fixture
+def stubs(teams_stubs):
+    return teams_stubs
 
 
 def post(assistant, activity, authorization=None):

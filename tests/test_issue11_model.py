@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from tests.conftest import PROJECT_ROOT
-from tests.nlu_data import parse_texts
-from tests.situation_sets import (
+from harness.nlu_data import parse_texts
+from harness.situation_sets import (
     ACUTE_SET,
     BLIND_SET,
     BLIND_SET_2,
@@ -20,6 +19,7 @@ from tests.situation_sets import (
     multi_fact_scores,
     multi_fact_set,
 )
+from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 

@@ -2,8 +2,8 @@
 
 import yaml
 
+from harness.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, normalised_text
 from tests.conftest import PROJECT_ROOT
-from tests.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, normalised_text
 
 
 def domain_intents():
@@ -44,7 +44,7 @@ def test_held_out_set_has_enough_fase_annotations():
 
 
 def test_issue_11_held_out_sets_share_no_message_with_the_training_data():
-    from tests.situation_sets import held_out_texts
+    from harness.situation_sets import held_out_texts
 
     training = {normalised_text(m.get("text")) for m in examples(TRAINING_DATA)}
     overlap = [text for text in held_out_texts() if normalised_text(text) in training]

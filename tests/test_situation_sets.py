@@ -5,7 +5,7 @@ the trained model; these floors guard the safety net itself, which works
 without any model and must never regress.
 """
 
-from tests.situation_sets import acute_scores, multi_fact_scores, parse_without_model
+from harness.situation_sets import acute_scores, multi_fact_scores, parse_without_model
 
 ACUTE_RECALL_FLOOR = 0.99
 ACUTE_PRECISION_FLOOR = 0.90

@@ -4,7 +4,7 @@ Scoring goes through the assistant's own decision code: the analysis that
 bot/nlu/situation_component.py stores in the parse result, then
 bot/answer_plan.py, then the steps of the content file. The same functions
 serve the unit tests (detector alone), the integration test (trained model)
-and the benchmark.
+and the benchmark, so they live in the harness, not in tests/.
 """
 
 from pathlib import Path
@@ -18,7 +18,7 @@ from bot.nlu.decision import adjust_entities, analyse_message
 from bot.nlu.fase import normalise_fase
 from bot.render import select_steps
 
-NLU_TESTS = Path(__file__).resolve().parent / "nlu"
+NLU_TESTS = Path(__file__).resolve().parent.parent / "tests" / "nlu"
 ACUTE_SET = NLU_TESTS / "acuut_testset.yml"
 MULTI_FACT_SET = NLU_TESTS / "meerdere_feiten.yml"
 BLIND_SET = NLU_TESTS / "blind_testset.yml"
