@@ -165,3 +165,12 @@ def test_a_question_intent_of_the_model_is_ignored_when_the_cues_found_a_situati
     text = "de ouders weigeren hulp"
     assert decision_of(text, ["vraag_veilig_thuis"]).situaties == ("hulp_geweigerd",)
     assert decision_of("hoe bereik ik ze", ["vraag_veilig_thuis"]).intent == "vraag_veilig_thuis"
+
+
+def test_requests_keep_their_intent_unless_acute():
+    text = "maak een verslag: de ouders weigeren hulp"
+    assert decision_of(text, ["vraag_verslag"]).intent == "vraag_verslag"
+    assert (
+        decision_of("stop oefenen, ze verhuizen", ["stop_oefenmodus"]).intent == "stop_oefenmodus"
+    )
+    assert decision_of("verslag: vader dreigt met een mes", ["vraag_verslag"]).intent == ACUUT

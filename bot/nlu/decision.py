@@ -56,6 +56,13 @@ NO_DANGER_QUESTION = frozenset(
 )
 
 
+# Requests the cues must not turn into a situation (only acute danger goes
+# first): the dossier note, the exercise mode, starting over.
+KEEP_MODEL_INTENT = frozenset(
+    {"vraag_verslag", "start_oefenmodus", "stop_oefenmodus", "oefen_antwoord", "opnieuw_beginnen"}
+)
+
+
 @dataclass(frozen=True)
 class Decision:
     intent: Optional[str]
@@ -85,6 +92,8 @@ def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
     weak = detection.weak_danger and ACUUT not in found and model_intent not in NO_DANGER_QUESTION
     if ACUUT in found:
         intent = ACUUT
+    elif model_intent in KEEP_MODEL_INTENT:
+        return Decision(intent=model_intent, situaties=(), acuut=False, twijfel_gevaar=False)
     elif weak:
         intent = TWIJFEL_GEVAAR
     elif len(ordered) >= 2:
