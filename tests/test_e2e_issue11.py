@@ -105,6 +105,8 @@ def test_suspicion_against_a_colleague_gets_its_own_route(assistant):
 
 def test_out_of_scope_says_what_the_assistant_does_and_the_safe_next_step(assistant):
     say = new_conversation(assistant)
-    text = texts(say("wat voor weer wordt het morgen"))
-    for needed in ("vervolgstappen van de meldcode", "0800-2000", "112", "aandachtsfunctionaris"):
+    # Out of scope or not understood: both answers carry the safe next step.
+    text = texts(say("vertel eens een mop over katten"))
+    assert "vervolgstappen van de meldcode" in text
+    for needed in ("0800-2000", "112", "aandachtsfunctionaris"):
         assert needed in text

@@ -132,7 +132,7 @@ def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> Lis
 # The model's probability of `acute_zorgen` from which the answer is acute,
 # even when another intent ranks first (asymmetric: a false alarm costs
 # seconds, a miss can cost a child). Set in config.yml, measured in bench/.
-DEFAULT_ACUTE_THRESHOLD = 0.01
+DEFAULT_ACUTE_THRESHOLD = 0.2
 
 
 def model_situations(
