@@ -33,11 +33,16 @@ class Channel:
     key: str  # its section in credentials.yml
     optional: Tuple[str, ...] = ()  # may stay empty when the channel is on
     switch: str = ""  # `true` turns the channel on without other variables
+    default_on: bool = False  # on when the switch is not set at all
 
 
-# Channels not listed here (REST) are always on.
+REST_KEY = "bot.channels.rest.SafeRestInput"
+WEBCHAT_KEY = "bot.channels.webchat.WebchatInput"
+# Channels not listed here are always on.
 CHANNELS = (
-    Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
+    # REST_ENABLED=false: deployments that only use Teams or Slack expose no open channel.
+    Channel("REST", REST_KEY, switch="REST_ENABLED", default_on=True),
+    Channel("Webwidget", WEBCHAT_KEY, switch="WEBCHAT_ENABLED"),
     Channel(
         "Microsoft Teams",
         "bot.channels.teams.TeamsInput",
@@ -74,9 +79,8 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
     for key, section in sections.items():
         channel = _known(key)
         required = [v for v in _variables(section) if v not in channel.optional]
-        switched = (
-            channel.switch and os.environ.get(channel.switch, "").strip().lower() in TRUE_VALUES
-        )
+        switch_value = os.environ.get(channel.switch, "").strip().lower() if channel.switch else ""
+        switched = switch_value in TRUE_VALUES or (channel.default_on and not switch_value)
         given = [v for v in required if _is_set(v)]
         if not required and not channel.switch:
             active[key] = section  # no settings needed: always on
@@ -96,6 +100,12 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
                 )
             else:
                 active[key] = section
+    if WEBCHAT_KEY in active and REST_KEY in sections and REST_KEY not in active:
+        problems.append(
+            "De webwidget staat aan, maar het REST-kanaal staat uit (REST_ENABLED=false). "
+            "De webwidget stuurt zijn berichten via het REST-kanaal: zet REST_ENABLED op true "
+            "of WEBCHAT_ENABLED op false."
+        )
     if problems:
         raise ChannelConfigError("\n".join(problems))
     return active
@@ -103,7 +113,7 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
 
 def summary(active: Dict[str, dict]) -> str:
     states = [f"{c.label} {'aan' if c.key in active else 'uit'}" for c in CHANNELS]
-    return "Kanalen: REST aan, " + ", ".join(states) + "."
+    return "Kanalen: " + ", ".join(states) + "."
 
 
 def _scalar(value) -> str:
