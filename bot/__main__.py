@@ -125,8 +125,11 @@ def with_action_server(rasa_args: List[str]) -> int:
 def purge(days: int) -> int:
     from bot.privacy.retention import purge as purge_conversations
 
-    conversations, events = purge_conversations(days)
-    print(f"{conversations} gesprek(ken) ouder dan {days} dagen verwijderd ({events} events).")
+    done = purge_conversations(days)
+    print(
+        f"Ouder dan {days} dagen verwijderd: {done.conversations} gesprek(ken), "
+        f"{done.sessions} sessie(s), {done.events} events."
+    )
     return 0
 
 

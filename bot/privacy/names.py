@@ -158,6 +158,8 @@ def _capitalised(text: str) -> Tuple[str, List[Tuple[int, int]]]:
         value = word.group(0)
         if not value.islower() or len(value) < 2 or value in _PARTICLES:
             continue
+        if word.start() > 0 and not text[word.start() - 1].isspace():
+            continue  # part of a longer token: "gesprek(ken)", "e-mail"
         if value in whitelist and value not in _TITLES:
             continue
         chars[word.start()] = value[0].upper()
