@@ -9,7 +9,6 @@ by conversation, and concurrent users run in alternating rounds.
 
 import asyncio
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence
 
@@ -74,7 +73,13 @@ async def converse(
     recorder: Recorder,
     bad_texts: Sequence[str],
 ) -> None:
-    sender = f"bench-{uuid.uuid4().hex[:16]}"  # a new conversation
+    # A new conversation: the server issues and signs its id (bot.channels.sessions).
+    sender = ""
+    try:
+        async with client.post(url.rsplit("/webhook", 1)[0] + "/session") as reply:
+            sender = (await reply.json(content_type=None)).get("sender", "")
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, AttributeError):
+        pass
     for text in conversation:
         started = time.perf_counter()
         failed = True

@@ -44,6 +44,11 @@ def run_rasa(args: List[str]) -> int:
     from bot import rasa_patches
     from bot.channels.registry import ChannelConfigError
 
+    try:
+        rasa_patches.api_token()
+    except rasa_patches.ApiTokenError as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return 2
     rasa_patches.install()
 
     try:
@@ -137,12 +142,14 @@ def server_args() -> List[str]:
     """Security settings of `rasa run` from .env.
 
     The HTTP API (conversations, model, parse) stays off unless RASA_API_TOKEN
-    is set, and then needs that token. CORS allows only CORS_ORIGINS.
+    is set, and then needs that token; the token itself is not on the command
+    line (bot.rasa_patches reads it from the environment). CORS allows only
+    CORS_ORIGINS.
     """
     args = []
     token = os.environ.get("RASA_API_TOKEN", "").strip()
     if token:
-        args += ["--enable-api", "--auth-token", token]
+        args += ["--enable-api"]
     origins = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
     if origins:
         args += ["--cors", *origins]

@@ -1,4 +1,10 @@
-"""One speed fix for Rasa 3.6, installed before Rasa runs (`python -m bot rasa ...`).
+"""Two changes to Rasa 3.6, installed before Rasa runs (`python -m bot rasa ...`).
+
+1. The HTTP API token comes from RASA_API_TOKEN in the environment, never from
+   the command line, where every user of the machine can read it (`ps`).
+   `rasa run --enable-api` gets it through `auth_token_from_environment`.
+
+2. A speed fix.
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -23,7 +29,46 @@ def action_response_validator():
     return validator_class(schema)
 
 
+MIN_API_TOKEN_CHARS = 32
+
+
+class ApiTokenError(ValueError):
+    """RASA_API_TOKEN is too short; the message says what to do."""
+
+
+def api_token() -> str:
+    """RASA_API_TOKEN, checked: empty (API off) or at least 32 characters."""
+    import os
+
+    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    if token and len(token) < MIN_API_TOKEN_CHARS:
+        raise ApiTokenError(
+            f"RASA_API_TOKEN is te kort ({len(token)} tekens); gebruik minstens "
+            f"{MIN_API_TOKEN_CHARS} willekeurige tekens, bijvoorbeeld de uitvoer van "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+        )
+    return token
+
+
+def auth_token_from_environment() -> None:
+    """`rasa run` takes its auth token from RASA_API_TOKEN when none is on the command line."""
+    import rasa.cli.run
+
+    original = rasa.cli.run.run
+    if getattr(original, "token_from_environment", False):
+        return
+
+    def run(args) -> None:
+        if getattr(args, "enable_api", False) and not getattr(args, "auth_token", None):
+            args.auth_token = api_token() or None
+        return original(args)
+
+    run.token_from_environment = True
+    rasa.cli.run.run = run
+
+
 def install() -> None:
+    auth_token_from_environment()
     from rasa.core.actions.action import RemoteAction
 
     original = RemoteAction._validate_action_result

@@ -17,6 +17,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Busy shared machines may need more: MELDCODE_TEST_START_TIMEOUT=600.
 START_TIMEOUT_SECONDS = int(os.environ.get("MELDCODE_TEST_START_TIMEOUT", "240"))
 REQUEST_TIMEOUT_SECONDS = 60
+TEST_SESSION_SECRET = "test-" + "0123456789abcdef" * 3
+_SESSIONS: Dict[str, str] = {}
 
 
 def free_port() -> int:
@@ -82,8 +84,15 @@ class Assistant:
             "RASA_TELEMETRY_ENABLED": "false",
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB": str(self.tracker_db),
+            # Shared by replicas, so a session from one server is valid on the other.
+            "WEB_SESSION_SECRET": TEST_SESSION_SECRET,
+            # Every test talks from 127.0.0.1; tests/test_security.py sets its own limits.
+            "RATE_LIMIT_PER_ADDRESS": "0",
+            "RATE_LIMIT_PER_CONVERSATION": "0",
             **(extra_env or {}),
         }
+        # Shared by all assistants of the test run: replicas serve the same conversations.
+        self.sessions = _SESSIONS
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self.rasa_starts = 0
@@ -145,8 +154,22 @@ class Assistant:
         stop(self.rasa)
         stop(self.actions)
 
+    def session(self, name: str) -> str:
+        """The signed sender for the test's conversation `name`, issued once by the server."""
+        if name not in self.sessions:
+            reply = http_json(f"{self.url}/webhooks/rest/session", {})
+            self.sessions[name] = reply["sender"]
+        return self.sessions[name]
+
+    def conversation_id(self, name: str) -> str:
+        """The id under which the server stores the conversation `name` (web:<session>)."""
+        return "web:" + self.session(name).split(".")[2]
+
     def say(self, sender: str, text: str) -> List[Dict]:
-        return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+        """One message in the conversation `sender` (a test's own name for it)."""
+        return http_json(
+            f"{self.url}/webhooks/rest/webhook", {"sender": self.session(sender), "message": text}
+        )
 
 
 @contextmanager

@@ -19,6 +19,9 @@ PERSONAL = {
     "postcode": "1234 AB 12",
     "iban": "NL91ABNA0417164300",
     "naam": "Yasmina",
+    # Names without an introduction: found by deduce (bot.privacy.names).
+    "kind": "Jesse van Dijk",
+    "vader": "Kevin de Graaf",
 }
 
 
@@ -33,6 +36,8 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(tmp_path):
         ]
         # Whatever the assistant makes of these, none of it may be kept.
         say(f"de moeder heet {PERSONAL['naam']}, bsn {PERSONAL['bsn']}, tel {PERSONAL['mobiel']}")
+        say(f"{PERSONAL['kind']} uit groep 7 heeft weer striemen op zijn rug")
+        say(f"vader {PERSONAL['vader']} wil niet praten")
         say(
             f"mail {PERSONAL['mail']}, adres {PERSONAL['postcode']}, "
             f"rekening {PERSONAL['iban']}, vast {PERSONAL['vast']}"
@@ -50,7 +55,10 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(tmp_path):
 
     with sqlite3.connect(assistant.tracker_db) as db:
         stored = "\n".join(
-            row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))
+            row[0]
+            for row in db.execute(
+                "select data from events where sender_id = ?", (assistant.conversation_id(sender),)
+            )
         )
     raw_file = assistant.tracker_db.read_bytes().decode("latin-1")
     logs = assistant.rasa_log.read_text() + assistant.action_log.read_text()

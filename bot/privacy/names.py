@@ -245,31 +245,19 @@ def _is_place(text: str, start: int, end: int) -> bool:
 
 
 def _without_domain_words(text: str, start: int, end: int) -> Tuple[int, int]:
-    words = [w for w in _WORD.finditer(text, start, end)]
-    while words and words[0].group(0).lower() in DOMAIN_WORDS:
-        words.pop(0)
-    while words and words[-1].group(0).lower() in DOMAIN_WORDS:
-        words.pop()
-    if not words:
+    """The span without domain words at its edges; (start, start) when none is left."""
+    words = list(_WORD.finditer(text, start, end))
+    kept = list(words)
+    while kept and kept[0].group(0).lower() in DOMAIN_WORDS:
+        kept.pop(0)
+    while kept and kept[-1].group(0).lower() in DOMAIN_WORDS:
+        kept.pop()
+    if not kept:
         return start, start
     # Keep what deduce took around the words (an initial's dot, "J. de Vries").
-    new_start = (
-        start if words[0].start() == _first_word_start(text, start, end) else words[0].start()
-    )
-    new_end = end if words[-1].end() == _last_word_end(text, start, end) else words[-1].end()
+    new_start = start if kept[0] is words[0] else kept[0].start()
+    new_end = end if kept[-1] is words[-1] else kept[-1].end()
     return new_start, new_end
-
-
-def _first_word_start(text: str, start: int, end: int) -> int:
-    first = _WORD.search(text, start, end)
-    return first.start() if first else start
-
-
-def _last_word_end(text: str, start: int, end: int) -> int:
-    last = None
-    for last in _WORD.finditer(text, start, end):
-        pass
-    return last.end() if last else end
 
 
 def replace_names(text: str, placeholder: str, keep: Optional[List[str]] = None) -> str:
