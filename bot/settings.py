@@ -65,6 +65,30 @@ def load_environment(env_file: Optional[Path] = None) -> None:
         port = os.environ["ACTION_SERVER_PORT"]
         os.environ["ACTION_SERVER_URL"] = f"http://localhost:{port}/webhook"
     limit_sanic_workers()
+    limit_request_size()
+
+
+# Largest request body Sanic reads; Slack and Teams send at most 256 KB.
+DEFAULT_MAX_REQUEST_BYTES = 300_000
+
+
+def limit_request_size() -> None:
+    """Sanic reads a body of up to 100 MB into memory before a channel can check
+    it; MAX_REQUEST_BYTES (Sanic reads SANIC_REQUEST_MAX_SIZE when Rasa makes
+    its app) refuses a larger one with 413 before it is read."""
+    value = os.environ.get("MAX_REQUEST_BYTES", "").strip()
+    try:
+        limit = int(value) if value else DEFAULT_MAX_REQUEST_BYTES
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        print(
+            f"LET OP: MAX_REQUEST_BYTES={value} is geen positief getal; "
+            f"{DEFAULT_MAX_REQUEST_BYTES} wordt gebruikt.",
+            file=sys.stderr,
+        )
+        limit = DEFAULT_MAX_REQUEST_BYTES
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(limit)
 
 
 LOCK_STORE_TYPES = ("in_memory", "redis")

@@ -260,3 +260,49 @@ def test_log_lines_are_redacted(caplog):
     for value in PERSONAL:
         assert value not in logged
     assert "Zwolle" in logged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zoë Koster belt 06\u00a012345678",  # escaped by JSON: \u00eb, \u00a0
+        "mail zoe.koster@example.nl, bsn 111222333, Mehmet Öztürk",
+    ],
+)
+def test_structured_json_log_fields_are_redacted_with_escapes(text):
+    import json
+
+    import structlog
+
+    install_log_redaction()
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    logger = logging.getLogger("rasa.core.processor.json")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    structlog.configure(
+        processors=[structlog.processors.JSONRenderer()],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        structlog.get_logger("rasa.core.processor.json").info(
+            "processor.message", text=text, slot_values={"plaats": "Zwolle"}
+        )
+    finally:
+        structlog.reset_defaults()
+        logger.removeHandler(handler)
+    line = captured.getvalue()
+    logged = json.loads(line)
+    for secret in ("Koster", "Öztürk", "12345678", "111222333", "koster@"):
+        assert secret not in line and secret not in json.dumps(logged, ensure_ascii=False)
+    assert logged["event"] == "processor.message"
+    assert logged["slot_values"] == {"plaats": "Zwolle"}
+
+
+def test_json_cut_off_in_a_log_line_is_unescaped_before_redaction():
+    from bot.privacy.logs import redact_message
+
+    line = 'payload: {"text": "Zo\\u00eb Koster belt 06\\u00a012345678"'
+    redacted = redact_message(line)
+    assert "Koster" not in redacted and "12345678" not in redacted

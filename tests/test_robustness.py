@@ -44,7 +44,6 @@ def test_valid_body():
     assert parse_body(b'{"sender": "a", "message": "hoi"}') == {
         "sender": "a",
         "message": "hoi",
-        "metadata": None,
     }
 
 

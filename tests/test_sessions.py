@@ -165,3 +165,15 @@ def test_a_short_secret_setting_is_refused(monkeypatch):
     monkeypatch.setenv("WEB_SESSION_SECRET", "kort")
     with pytest.raises(settings.SettingsError, match="32"):
         sessions.load_secret()
+
+
+def test_sanic_refuses_large_bodies_from_the_setting(monkeypatch):
+    from sanic import Sanic
+
+    monkeypatch.setenv("MAX_REQUEST_BYTES", "300000")
+    settings.limit_request_size()
+    app = Sanic(f"grootte_{os.getpid()}", configure_logging=False)
+    assert app.config.REQUEST_MAX_SIZE == 300_000
+    monkeypatch.setenv("MAX_REQUEST_BYTES", "nul")
+    settings.limit_request_size()
+    assert os.environ["SANIC_REQUEST_MAX_SIZE"] == str(settings.DEFAULT_MAX_REQUEST_BYTES)
