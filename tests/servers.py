@@ -34,6 +34,14 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = REQUEST
         return json.loads(response.read().decode("utf-8"))
 
 
+def post_json(url: str, payload: dict, timeout: float = REQUEST_TIMEOUT_SECONDS):
+    """(status, body) of a POST, also for 4xx answers."""
+    try:
+        return 200, http_json(url, payload, timeout)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode("utf-8") or "null")
+
+
 def wait_until_up(
     url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT_SECONDS
 ) -> None:

@@ -18,8 +18,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from tests.servers import PROJECT_ROOT, running_assistant
-from tests.teams_stubs import TeamsStubs, channel_message, new_key
+from tests.servers import PROJECT_ROOT, post_json, running_assistant
+from tests.teams_stubs import TENANT_ID, TeamsStubs, channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -72,10 +72,12 @@ def cards(bodies):
     return [att["content"] for body in bodies for att in body.get("attachments", [])]
 
 
-def tracker_rows(assistant, sender):
+def tracker_rows(assistant, thread):
+    """The stored events of the Teams conversation `thread` (namespaced by tenant)."""
     with sqlite3.connect(assistant.tracker_db) as db:
         return db.execute(
-            "SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)
+            "SELECT type_name, data FROM events WHERE sender_id = ?",
+            (f"teams:{TENANT_ID}:{thread}",),
         ).fetchall()
 
 
@@ -170,3 +172,30 @@ def test_the_commands_of_the_app_manifest_are_understood(assistant):
         reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])
         said = "\n".join(m.get("text", "") for m in reply)
         assert said and not any(text in said for text in not_understood), command["title"]
+
+
+def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistant, stubs):
+    thread = new_thread()
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 200
+    stubs.wait_for(lambda a: with_steps(a, thread))
+    before = tracker_rows(assistant, thread)
+    assert before
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    # What an outsider can know or guess: the thread id, the AAD object id, the stored id.
+    for sender in (thread, message["from"]["aadObjectId"], f"teams:{TENANT_ID}:{thread}"):
+        status, body = post_json(url, {"sender": sender, "message": "het gezin is verhuisd"})
+        assert status == 401 and body == {"error": load_protocol().kanaal["sessie_ontbreekt"]}
+    assert tracker_rows(assistant, thread) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"channelId": "webchat"}, {"channelData": {}}, {"channelData": {"tenant": {"id": "x"}}}],
+)
+def test_other_channels_and_tenants_are_refused(assistant, stubs, change):
+    thread = new_thread()
+    message = {**channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)}
+    message.update(change)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 403
+    assert tracker_rows(assistant, thread) == [] and replies_in(stubs.activities, thread) == []

@@ -12,7 +12,7 @@ import pytest
 from bot.channels.guard import clean_text
 from bot.channels.rest import MAX_BODY_BYTES, parse_body
 from bot.content import load_protocol
-from tests.servers import Assistant, running_assistant, stop
+from tests.servers import Assistant, http_json, running_assistant, stop
 from tests.test_e2e_rest import step_ids, texts
 
 # --- Unit: body checks and text cleaning ---
@@ -83,10 +83,78 @@ def post(url, data: bytes, content_type="application/json"):
         return error.code, error.read()
 
 
+RATE_LIMIT = 10  # messages per conversation per minute on this server
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("robust")) as running:
+    settings = {"RATE_LIMIT_PER_CONVERSATION": str(RATE_LIMIT)}
+    with running_assistant(tmp_path_factory.mktemp("robust"), settings) as running:
         yield running
+
+
+# --- Web sessions, request size and rate limits, tried as an outsider would ---
+
+
+@pytest.mark.integration
+def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(assistant):
+    from bot.channels.sessions import SessionSigner
+    from tests.servers import TEST_SESSION_SECRET, post_json
+
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    sender = assistant.session("eigenaar")
+    assistant.say("eigenaar", "ik blijf me zorgen maken over een leerling")
+    assert step_ids(assistant.say("eigenaar", "we hebben gemeld bij Veilig Thuis")) == [
+        "melding.blijven_volgen",
+        "melding.opnieuw_contact",
+    ]
+    prefix, issued, session, signature = sender.split(".")
+    expired = SessionSigner(TEST_SESSION_SECRET.encode(), 0, clock=lambda: 1_600_000_000).issue()
+    texts_ = load_protocol().kanaal
+    attempts = {
+        assistant.conversation_id("eigenaar"): (401, "sessie_ontbreekt"),  # the stored id
+        f"{prefix}.{issued}.{session}.{'0' * len(signature)}": (403, "sessie_onjuist"),
+        f"{prefix}.{int(issued) + 1}.{session}.{signature}": (403, "sessie_onjuist"),
+        SessionSigner(b"ander-geheim" * 4, 3600).issue(): (403, "sessie_onjuist"),
+        expired: (401, "sessie_verlopen"),
+    }
+    for forged, (status, key) in attempts.items():
+        code, body = post_json(url, {"sender": forged, "message": "opnieuw beginnen"})
+        assert (code, body) == (status, {"error": texts_[key]}), forged
+    # The owner's case is untouched: fase=gemeld, so a move needs no question.
+    assert step_ids(assistant.say("eigenaar", "het gezin is nu verhuisd naar Zwolle")) == [
+        "verhuizing.contact_nieuwe_woonplaats",
+        "verhuizing.overdracht_checken",
+    ]
+    assert http_json(f"{assistant.url}/webhooks/rest/session", {})["sender"] != sender
+
+
+@pytest.mark.integration
+def test_a_huge_body_is_refused_by_sanic_before_it_is_read(assistant):
+    # /session has no size check of its own: only Sanic's limit (MAX_REQUEST_BYTES) answers.
+    status, body = post(f"{assistant.url}/webhooks/rest/session", b"x" * 2_000_000)
+    assert status == 413, body
+    status, _ = post(f"{assistant.url}/webhooks/slack/webhook", b"{" + b" " * 1_000_000 + b"}")
+    assert status in (404, 413)  # Slack is off here: no route, or refused by size
+    assert step_ids(assistant.say("na-groot", "de ouders weigeren hulp")) == [
+        "weigering.direct_melden"
+    ]
+
+
+@pytest.mark.integration
+def test_too_many_messages_in_one_conversation_get_429_in_dutch(assistant):
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    sender = assistant.session("te-veel")
+    statuses = []
+    for _ in range(RATE_LIMIT + 2):
+        status, body = post(url, json.dumps({"sender": sender, "message": "hoi"}).encode())
+        statuses.append(status)
+    assert statuses[:RATE_LIMIT] == [200] * RATE_LIMIT and statuses[RATE_LIMIT:] == [429, 429]
+    assert json.loads(body)[0]["text"] == load_protocol().kanaal["te_veel"]
+    # Other conversations go on.
+    assert step_ids(assistant.say("na-te-veel", "de ouders weigeren hulp")) == [
+        "weigering.direct_melden"
+    ]
 
 
 @pytest.mark.integration
