@@ -220,3 +220,16 @@ def test_report_says_what_was_not_measured():
     assert "Niet gemeten: PostgreSQL niet gevonden" in text
     assert "**--quick**" in text
     assert "![Latency en doorvoer](./latency.png)" in text
+
+
+def test_redaction_speed_is_measured_and_reported_as_a_target():
+    from bench import redaction
+
+    texts = redaction.sentences()
+    assert len(texts) >= 200
+    found = redaction.measure(texts[:5], rounds=1)
+    assert found["messages"] == 5 and found["p50_ms"] <= found["p95_ms"] <= found["max_ms"]
+    results = {"redaction": {**found, "p95_ms": 6.0}}
+    (target,) = [t for t in report.targets(results) if t["key"] == "redaction"]
+    assert target["met"] is False and target["value"] == 6.0
+    assert report._section_redaction(results)[0] == "## Redactie per bericht"

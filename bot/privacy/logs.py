@@ -33,6 +33,7 @@ def redact_message(message: str) -> str:
     message = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), message)
     return redact(message)
 
+
 _installed = False
 
 

@@ -177,7 +177,9 @@ def _lower_case_spans(text: str) -> List[Tuple[int, int]]:
     starts with a known first name or follows a title, so ordinary lower-case
     words that happen to be surnames stay."""
     copy, changed = _capitalised(text)
-    if not changed:
+    # Only worth a second deduce pass when a lower-case word could start a name.
+    starts = [copy[a:b] for a, b in changed]
+    if not any(w.lower() in _TITLES or _is_first_name(w) for w in starts):
         return []
     lowered = {start for start, _ in changed}
     spans = []
