@@ -12,13 +12,15 @@ BOT := $(PY) -m bot
 INSTALLED := $(VENV)/.installed
 SPACY_CHECKED := $(VENV)/.spacy-model-checked
 MODEL_STAMP := models/.trained
+# Everything that changes the trained model: data, config, the NLU components
+# and the code that picks the spaCy pipeline they load.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml') \
-	$(wildcard bot/nlu/*.py) $(SPACY_CHECKED)
+	$(wildcard bot/nlu/*.py) bot/spacy_model.py $(SPACY_CHECKED)
 
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install spacy-model train run shell serve actions check-content \
+.PHONY: help install spacy-model train run shell actions check-content \
 	test lint test-unit validate test-model test-stories test-scale bench purge clean teams-app
 
 help: ## Toon deze lijst
@@ -61,9 +63,6 @@ run: install train ## Start actieserver en Rasa-server met de webwidget: http://
 
 shell: install train ## Start actieserver en chat in de terminal
 	$(BOT) chat
-
-serve: install train ## Start actieserver en Rasa-server (REST-kanaal)
-	$(BOT) serve
 
 actions: install ## Start alleen de actieserver
 	$(BOT) actions

@@ -16,7 +16,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
 from bot.oefening import (
@@ -44,7 +43,7 @@ class ExerciseAction(SafeAction):
 
     @staticmethod
     def exercises():
-        return load_exercises(config.exercise_file(), config.content_file())
+        return load_exercises()
 
     def present(self, dispatcher: CollectingDispatcher, state: Dict[str, Any]) -> None:
         exercises = self.exercises()
@@ -79,7 +78,7 @@ class ActionOefeningAntwoord(ExerciseAction):
 
     def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         exercises = self.exercises()
-        protocol = load_protocol(config.content_file())
+        protocol = load_protocol()
         state = dict(tracker.get_slot("oefening") or {})
         if not state.get("ronde"):
             return ActionOefeningStart().act(dispatcher, tracker, domain)
@@ -96,12 +95,14 @@ class ActionOefeningAntwoord(ExerciseAction):
             self.present(dispatcher, state)
             return [SlotSet("oefenmodus", True)] + _restore_case_slots(state)
 
-        correct = choice == case.situatie
+        correct = choice == case.situation_id
         state["goed"] += int(correct)
         if not correct:
-            state["fout"] = state["fout"] + [case.situatie]
+            state["fout"] = state["fout"] + [case.situation_id]
         dispatcher.utter_message(text=feedback_text(exercises, protocol, case, choice))
-        answer = render_answer(protocol, case.situatie, gemeld=case.gemeld, plaats=case.plaats)
+        answer = render_answer(
+            protocol, case.situation_id, reported=case.reported, place=case.place
+        )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
 
         state["index"] += 1

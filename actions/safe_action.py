@@ -8,7 +8,6 @@ from typing import Any, Dict, List
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from bot.content import load_protocol
 
 logger = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ def describe_error(error: BaseException) -> str:
 
 def safe_error_message() -> str:
     try:
-        return load_protocol(config.content_file()).technische_fout
+        return load_protocol().technical_error
     except Exception:  # noqa: BLE001 - the content file is what failed
         return LAST_RESORT_MESSAGE
 

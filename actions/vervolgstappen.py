@@ -11,10 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
-from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
+from bot.contract import FASE_GEMELD, concerns_situation
 from bot.nlu.fase import normalise_fase
 from bot.render import render_answer
 
@@ -47,10 +46,10 @@ class StepsAction(SafeAction):
     ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
         answer = render_answer(
-            load_protocol(config.content_file()),
+            load_protocol(),
             situation_id,
-            gemeld=was_reported(tracker),
-            plaats=tracker.get_slot("plaats"),
+            reported=was_reported(tracker),
+            place=tracker.get_slot("plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
         return [SlotSet("situatie", situation_id)]
@@ -63,13 +62,11 @@ class ActionStappenZorgen(StepsAction):
         return "action_stappen_zorgen"
 
     def situation(self, tracker: Tracker) -> str:
-        fase = normalise_fase(tracker.get_slot("fase"))
-        if fase == FASE_GEMELD:
-            return "zorgen_na_melding"
-        if fase == FASE_DOORVERWEZEN:
-            return "zorgen_na_doorverwijzing"
-        # The form guarantees the slot; reaching this is a dialogue bug.
-        raise ValueError("slot fase ontbreekt")
+        situation_id = concerns_situation(normalise_fase(tracker.get_slot("fase")))
+        if situation_id is None:
+            # The form guarantees the slot; reaching this is a dialogue bug.
+            raise ValueError("slot fase ontbreekt")
+        return situation_id
 
 
 class ActionStappenVerhuizing(StepsAction):

@@ -6,7 +6,6 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config
 from actions.safe_action import SafeAction
 from bot.content import load_protocol
 
@@ -23,8 +22,8 @@ class AskAction(SafeAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        question = load_protocol(config.content_file()).questions[self.slot]
-        dispatcher.utter_message(text=question.tekst, buttons=list(question.buttons))
+        question = load_protocol().questions[self.slot]
+        dispatcher.utter_message(text=question.text, buttons=list(question.buttons))
         return []
 
 

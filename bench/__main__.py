@@ -33,13 +33,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
 
     import logging
-    import os
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's C++ info lines
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
     from bot import settings as bot_settings
 
-    bot_settings.load_environment()  # .env, quiet library warnings, as `python -m bot`
+    # .env, quiet library warnings and TensorFlow, as `python -m bot`
+    bot_settings.load_environment()
     from bench import run
     from bench.settings import FULL, QUICK
 

@@ -18,54 +18,54 @@ MAX_REDACTION_P95_MS = 5.0
 # Why a target can be missed, from the investigation on this machine
 # (the section FINDINGS below says what was measured and changed).
 WHY_MISSED = {
-    "ratio": "De baseline is op deze kleine, duidelijke data al sterk (TF-IDF op tekens en "
-    "woorden vangt tikfouten en samenstellingen). Beide missen vooral korte zinnen "
-    "zonder context (ja/nee, groet, out_of_scope); 1,05x de baseline betekent hier "
-    "vrijwel foutloos. Voorbeelden bijschrijven op basis van de fouten in de held-out "
-    "set zou die set lekken; zie de aanbevelingen.",
-    "p95": "Een beurt bij ons doet meer dan bij de referentie: formulieren en stappen lopen "
-    "via de actieserver (HTTP, 1-3 aanroepen per beurt), het beleid voorspelt 2-3 "
-    "acties per beurt (TED, regels, memoization), het gesprek wordt geredigeerd in "
-    "SQLite opgeslagen en de REST-ingang vraagt eerst /health aan de actieserver. "
-    "De referentie antwoordt met vaste teksten uit het geheugen.",
-    "throughput": "Op 2 cores is alles CPU-gebonden; elke beurt kost bij ons meer CPU (zie "
-    "p95) en de actieserver deelt dezelfde 2 cores met de Rasa-server.",
-    "macro_f1": "Zie de verwarringsmatrix: de fouten zitten in korte zinnen zonder context.",
-    "training": "Training deelt de 2 cores met andere processen op de machine (zie load "
-    "average); DIET (100 epochs) en TED (60 epochs) domineren.",
-    "duration": "De run deelde de 2 cores met andere processen (zie load average); de "
-    "training en het starten van vier TensorFlow-servers zijn CPU-gebonden. "
-    "Op een rustige machine opnieuw meten.",
-    "memory": "Alleen al `import tensorflow` kost op deze machine ~600 MB en de lege "
-    "`rasa init`-assistent gebruikt zelf al meer dan 1,2 GB (zie tabel). Ons "
-    "model voegt ~200 MB toe (de teken-n-grammen van DIET). MALLOC_ARENA_MAX=2 "
-    "en minder TensorFlow-threads scheelden minder dan 10 MB.",
+    "ratio": "The baseline is already strong on this small, clear data (TF-IDF on characters "
+    "and words copes with typos and compounds). Both miss mainly short sentences "
+    "without context (yes/no, greeting, out_of_scope); 1.05x the baseline means almost "
+    "no errors here. Adding training examples based on the errors in the held-out set "
+    "would leak that set; see the next steps.",
+    "p95": "A turn does more here than in the reference: forms and steps go through the "
+    "action server (HTTP, 1-3 calls per turn), the policies predict 2-3 actions per "
+    "turn (TED, rules, memoization), the conversation is stored redacted in SQLite and "
+    "the REST channel first asks the action server for /health. The reference answers "
+    "with fixed texts from memory.",
+    "throughput": "On 2 cores everything is CPU-bound; every turn costs more CPU here (see "
+    "p95) and the action server shares the same 2 cores with the Rasa server.",
+    "macro_f1": "See the confusion matrix: the errors are in short sentences without context.",
+    "training": "Training shares the 2 cores with other processes on the machine (see load "
+    "average); DIET (100 epochs) and TED (60 epochs) dominate.",
+    "duration": "The run shared the 2 cores with other processes (see load average); "
+    "training and starting four TensorFlow servers are CPU-bound. "
+    "Measure again on a quiet machine.",
+    "memory": "`import tensorflow` alone takes ~600 MB on this machine and the empty "
+    "`rasa init` assistant itself uses more than 1.2 GB (see table). Our model adds "
+    "~200 MB (DIET's character n-grams). MALLOC_ARENA_MAX=2 and fewer TensorFlow "
+    "threads saved less than 10 MB.",
 }
 
-FINDINGS = """## Wat is onderzocht en verbeterd
+FINDINGS = """## What was investigated and improved
 
-- **Schemacontrole van Rasa (grootste winst).** Met cProfile op een draaiende
-  assistent bleek ~70% van de tijd per beurt in `jsonschema.validate` te zitten:
-  Rasa 3.6 controleert bij elke aanroep van de actieserver eerst zijn eigen
-  (vaste) antwoordschema tegen het JSON-Schema-metaschema. `bot/rasa_patches.py`
-  doet die controle nu één keer; een ongeldig antwoord geeft nog steeds Rasa's
-  eigen fout (tests/test_rasa_patches.py). Gemeten op deze machine, onder
-  belasting van andere processen: ~440 naar ~120 ms per beurt in het proces,
-  p50 via REST van ~260 naar ~70 ms.
-- **Health-check van de REST-ingang.** Die maakte per bericht een nieuwe
-  aiohttp-sessie (nieuwe verbinding) naar de actieserver; nu één sessie per
-  event loop. Kleine winst (enkele ms per beurt).
-- **Gemeten zonder winst, dus niet aangezet:** `enable_selective_domain`
-  (p50 98 tegen 100 ms, om en om gemeten; onze acties gebruiken het domein
-  niet, het domein is klein), MALLOC_ARENA_MAX=2 en minder TensorFlow-threads
-  voor het geheugen. Het inhoudsbestand wordt al één keer per proces gelezen
+- **Rasa's schema check (largest gain).** cProfile on a running assistant
+  showed ~70% of the time per turn in `jsonschema.validate`: on every call of
+  the action server, Rasa 3.6 first checks its own (fixed) response schema
+  against the JSON Schema meta-schema. `bot/rasa_patches.py` now does that
+  check once; an invalid response still gives Rasa's own error
+  (tests/test_rasa_patches.py). Measured on this machine, under load from other
+  processes: ~440 to ~120 ms per turn in the process, p50 via REST from ~260
+  to ~70 ms.
+- **Health check of the REST channel.** It opened a new aiohttp session (a new
+  connection) to the action server for every message; now one session per
+  event loop. Small gain (a few ms per turn).
+- **Measured without gain, so not switched on:** `enable_selective_domain`
+  (p50 98 against 100 ms, measured alternately; our actions do not use the
+  domain, and the domain is small), MALLOC_ARENA_MAX=2 and fewer TensorFlow
+  threads for memory. The content file is already read once per process
   (`lru_cache`).
-- **Niet gedaan, wel de volgende stappen:** TED weglaten (de dialoog draait
-  vrijwel geheel op regels; scheelt ~13 ms per voorspelling, maar vraagt
-  opnieuw trainen en de verhaaltests opnieuw bewijzen); minder DIET-epochs of
-  `max_ngram: 3` voor training en geheugen, alleen als de held-out-drempels
-  blijven staan; meer en gevarieerdere trainingszinnen voor korte antwoorden
-  (ja/nee, groet) om de baseline ruimer te verslaan.
+- **Not done, the next steps:** leave out TED (the dialogue runs almost
+  entirely on rules; saves ~13 ms per prediction, but needs retraining and
+  proving the story tests again); fewer DIET epochs or `max_ngram: 3` for
+  training time and memory, only if the held-out thresholds still hold; more
+  and more varied training sentences for short answers (yes/no, greeting) to
+  beat the baseline by a wider margin.
 """
 
 
@@ -118,14 +118,14 @@ def targets(results: Dict) -> List[Dict]:
         ),
         check(
             "p95",
-            "p95 1 gebruiker / referentie",
+            "p95 1 user / reference",
             f"<= {MAX_P95_RATIO_TO_REFERENCE}",
             p95_ratio,
             p95_ratio is not None and p95_ratio <= MAX_P95_RATIO_TO_REFERENCE,
         ),
         check(
             "throughput",
-            f"Doorvoer {users} gebruikers / referentie",
+            f"Throughput {users} users / reference",
             ">= 1.0",
             tput_ratio,
             tput_ratio is not None and tput_ratio >= 1.0,
@@ -139,7 +139,7 @@ def targets(results: Dict) -> List[Dict]:
         ),
         check(
             "memory",
-            "Geheugen Rasa-server, piek (MB)",
+            "Memory Rasa server, peak (MB)",
             f"< {MAX_RASA_MEMORY_MB}",
             memory,
             memory is not None and memory < MAX_RASA_MEMORY_MB,
@@ -153,7 +153,7 @@ def targets(results: Dict) -> List[Dict]:
         ),
         check(
             "duration",
-            "Duur van de hele run (s)",
+            "Duration of the whole run (s)",
             f"< {MAX_RUN_S}",
             duration,
             duration is not None and duration < MAX_RUN_S,
@@ -178,14 +178,14 @@ def _section_redaction(results: Dict) -> List[str]:
 
 def _fmt(value, digits: int = 3) -> str:
     if value is None:
-        return "niet gemeten"
+        return "not measured"
     if isinstance(value, float):
         return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
     return str(value)
 
 
 def _verdict(met: Optional[bool]) -> str:
-    return {True: "gehaald", False: "**niet gehaald**", None: "niet gemeten"}[met]
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
 
 
 def _table(header: List[str], rows: List[List]) -> List[str]:
@@ -200,8 +200,8 @@ def _table(header: List[str], rows: List[List]) -> List[str]:
 def _load_rows(results: Dict) -> List[List]:
     rows = []
     for label, key in (
-        ("meldcode-assistent", "load_ours"),
-        ("referentie (rasa init)", "load_reference"),
+        ("meldcode assistant", "load_ours"),
+        ("reference (rasa init)", "load_reference"),
     ):
         run = results.get(key, {})
         for scenario in ("one_user", "many_users"):
@@ -222,15 +222,15 @@ def _load_rows(results: Dict) -> List[List]:
 
 
 def _section_targets(results: Dict) -> List[str]:
-    lines = ["## Doelen", ""]
+    lines = ["## Targets", ""]
     checks = targets(results)
     lines += _table(
-        ["doel", "eis", "gemeten", "oordeel"],
+        ["target", "goal", "measured", "verdict"],
         [[t["name"], t["goal"], t["value"], _verdict(t["met"])] for t in checks],
     )
     missed = [t for t in checks if t["met"] is False]
     for target in missed:
-        lines.append(f"- **{target['name']}** niet gehaald: {WHY_MISSED[target['key']]}")
+        lines.append(f"- **{target['name']}** not met: {WHY_MISSED[target['key']]}")
     return lines + ([""] if missed else [])
 
 
@@ -238,16 +238,16 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
     nlu = results["nlu"]
     ours, base, plain = nlu["ours"], nlu["baseline"], nlu["ours_without_fallback"]
     lines = [
-        "## NLU op de held-out set",
+        "## NLU on the held-out set",
         "",
-        f"{nlu['held_out_examples']} zinnen uit `tests/nlu/testset.yml`, los geschreven van "
-        f"de {nlu['training_examples']} trainingsvoorbeelden. De baseline (TF-IDF op "
-        "tekens 2-5 en woorden 1-2, logistische regressie) is op dezelfde trainingsdata "
-        "getraind. Een `nlu_fallback` telt als fout.",
+        f"{nlu['held_out_examples']} sentences from `tests/nlu/testset.yml`, written apart "
+        f"from the {nlu['training_examples']} training examples. The baseline (TF-IDF on "
+        "characters 2-5 and words 1-2, logistic regression) is trained on the same training "
+        "data. An `nlu_fallback` counts as an error.",
         "",
     ]
     lines += _table(
-        ["", "meldcode (DIET)", "zonder fallback", "baseline", "verhouding"],
+        ["", "meldcode (DIET)", "without fallback", "baseline", "ratio"],
         [
             [
                 "accuracy",
@@ -275,11 +275,11 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
     )
     fase, plaats = nlu["fase"], nlu["plaats"]
     extractors = (
-        ", ".join(f"{k}: {v}" for k, v in sorted(nlu["plaats_extractors"].items())) or "geen"
+        ", ".join(f"{k}: {v}" for k, v in sorted(nlu["plaats_extractors"].items())) or "none"
     )
-    lines += ["Entiteiten, per zin geteld op de waarde die de dialoog gebruikt:", ""]
+    lines += ["Entities, counted per sentence on the value the dialogue uses:", ""]
     lines += _table(
-        ["entiteit", "F1", "tp", "fp", "fn"],
+        ["entity", "F1", "tp", "fp", "fn"],
         [
             ["fase", fase["f1"], fase["tp"], fase["fp"], fase["fn"]],
             ["plaats", plaats["f1"], plaats["tp"], plaats["fp"], plaats["fn"]],
@@ -287,17 +287,17 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
     )
     spacy = results["machine"]["nl_core_news_sm"]
     lines += [
-        f"`plaats` gevonden door: {extractors}. `nl_core_news_sm` was "
+        f"`plaats` found by: {extractors}. `nl_core_news_sm` was "
         + (
-            "aanwezig, dus spaCy's NER vult DIET aan."
+            "installed, so spaCy's NER adds to DIET."
             if spacy
-            else '**niet** aanwezig: de pipeline draait op `spacy.blank("nl")`, zonder NER, '
-            "dus alleen DIET vindt plaatsen (geleerd uit de trainingsdata en de "
-            "opzoeklijst). De held-out set annoteert alleen de nieuwe woonplaats; een "
-            "genoemde oude woonplaats telt als fout-positief."
+            else '**not** installed: the pipeline runs on `spacy.blank("nl")`, without NER, '
+            "so only DIET finds places (learned from the training data and the lookup "
+            "table). The held-out set annotates only the new place of residence; a "
+            "previous place that is named counts as a false positive."
         ),
         "",
-        f"![Verwarringsmatrix]({figures}confusion_matrix.png)",
+        f"![Confusion matrix]({figures}confusion_matrix.png)",
         "",
     ]
     return lines
@@ -306,30 +306,30 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
 def _section_load(results: Dict, figures: str) -> List[str]:
     settings = results.get("settings", {})
     lines = [
-        "## Latency en doorvoer via REST",
+        "## Latency and throughput via REST",
         "",
-        "Elke gebruiker stuurt zijn gesprek beurt voor beurt naar `/webhooks/rest/webhook` "
-        "en wacht op elk antwoord (geen denktijd): de doorvoer is dus wat de server "
-        "aankan. Eerst een opwarmronde (elk gesprek een keer), die niet meetelt. "
-        "Meldcode: Rasa-server plus actieserver, gesprekken in SQLite (geredigeerd). "
-        "Referentie: `rasa init`, alleen een Rasa-server, gesprekken in het geheugen, "
-        "met zijn eigen intents (groet, stemming, bot, afscheid).",
+        "Every user sends their conversation turn by turn to `/webhooks/rest/webhook` "
+        "and waits for every answer (no think time): the throughput is what the server "
+        "can handle. First a warm-up round (every conversation once), which does not "
+        "count. Meldcode: Rasa server plus action server, conversations in SQLite "
+        "(redacted). Reference: `rasa init`, only a Rasa server, conversations in "
+        "memory, with its own intents (greet, mood, bot, goodbye).",
         "",
     ]
     lines += _table(
-        ["assistent", "gebruikers", "beurten", "p50 (ms)", "p95 (ms)", "beurten/s", "fouten"],
+        ["assistant", "users", "turns", "p50 (ms)", "p95 (ms)", "turns/s", "errors"],
         _load_rows(results),
     )
     scale = results.get("scale_out")
     if scale:
-        lines += ["### Twee Rasa-servers tegen een", ""]
+        lines += ["### Two Rasa servers against one", ""]
         if scale.get("skipped"):
-            lines += [f"Niet gemeten: {scale['skipped']}", ""]
+            lines += [f"Not measured: {scale['skipped']}", ""]
         else:
             lines += [
-                f"{settings.get('users')} gebruikers, elke gebruiker vast aan een server "
-                "(round-robin per gebruiker); gedeelde PostgreSQL-trackerstore en "
-                "Redis-lockstore, een gedeelde actieserver.",
+                f"{settings.get('users')} users, every user fixed to one server "
+                "(round-robin per user); shared PostgreSQL tracker store and "
+                "Redis lock store, one shared action server.",
                 "",
             ]
             rows = [
@@ -345,19 +345,19 @@ def _section_load(results: Dict, figures: str) -> List[str]:
                 if s
             ]
             lines += _table(
-                ["Rasa-servers", "beurten", "p50 (ms)", "p95 (ms)", "beurten/s", "fouten"], rows
+                ["Rasa servers", "turns", "p50 (ms)", "p95 (ms)", "turns/s", "errors"], rows
             )
             lines += [
-                "Beide opstellingen draaien tegelijk en worden om en om gemeten. Op 2 "
-                "cores delen twee Rasa-processen dezelfde CPU, dus de winst komt vooral "
-                "uit het overlappen van wachttijd (actieserver, database). PostgreSQL "
-                "uit `tests/services.py` draait met `fsync=off`: vergelijk deze rij "
-                "daarom niet met de SQLite-cijfers hierboven.",
+                "Both setups run at the same time and are measured alternately. On 2 "
+                "cores two Rasa processes share the same CPU, so the gain comes mainly "
+                "from overlapping waiting time (action server, database). PostgreSQL "
+                "from `tests/services.py` runs with `fsync=off`: so do not compare these "
+                "rows with the SQLite figures above.",
                 "",
             ]
             if scale.get("note"):
                 lines += [scale["note"], ""]
-    lines += [f"![Latency en doorvoer]({figures}latency.png)", ""]
+    lines += [f"![Latency and throughput]({figures}latency.png)", ""]
     return lines
 
 
@@ -366,34 +366,34 @@ def _section_resources(results: Dict) -> List[str]:
     ours, ref = training.get("ours", {}), training.get("reference", {})
     memory_ours = results.get("load_ours", {}).get("memory", {})
     memory_ref = results.get("load_reference", {}).get("memory", {})
-    lines = ["## Training, model en geheugen", ""]
+    lines = ["## Training, model and memory", ""]
     lines += _table(
-        ["", "meldcode", "referentie"],
+        ["", "meldcode", "reference"],
         [
             ["training (s)", ours.get("seconds"), ref.get("seconds")],
             ["model (MB)", ours.get("size_mb"), ref.get("size_mb")],
             [
-                "start Rasa-server (s)",
+                "start of the Rasa server (s)",
                 results.get("load_ours", {}).get("startup_s"),
                 results.get("load_reference", {}).get("startup_s"),
             ],
             [
-                "Rasa-server RSS na belasting (MB)",
+                "Rasa server RSS after load (MB)",
                 memory_ours.get("rasa", {}).get("rss_mb"),
                 memory_ref.get("rasa", {}).get("rss_mb"),
             ],
             [
-                "Rasa-server RSS piek (MB)",
+                "Rasa server RSS peak (MB)",
                 memory_ours.get("rasa", {}).get("peak_rss_mb"),
                 memory_ref.get("rasa", {}).get("peak_rss_mb"),
             ],
-            ["actieserver RSS piek (MB)", memory_ours.get("actions", {}).get("peak_rss_mb"), "-"],
+            ["action server RSS peak (MB)", memory_ours.get("actions", {}).get("peak_rss_mb"), "-"],
         ],
     )
     lines += [
-        "Training: koud (lege Rasa-cache, `--force`); de referentietijd is `rasa init "
-        "--no-prompt` (kopiëren plus trainen). Geheugen: VmRSS/VmHWM uit /proc, opgeteld "
-        "over het proces en zijn kinderen.",
+        "Training: cold (empty Rasa cache, `--force`); the reference time is `rasa init "
+        "--no-prompt` (copying plus training). Memory: VmRSS/VmHWM from /proc, summed "
+        "over the process and its children.",
         "",
     ]
     return lines
@@ -403,15 +403,15 @@ def _section_machine(results: Dict) -> List[str]:
     m = results["machine"]
     load = ", ".join(str(x) for x in m.get("load_average_at_start", []))
     return [
-        "## Machine en run",
+        "## Machine and run",
         "",
-        f"- Datum: {results['date']}; duur van de run: {_fmt(results.get('duration_s'), 0)} s",
-        f"- Opdracht: `{results['command']}`"
-        + (" (**--quick**: niet vergelijkbaar)" if results.get("quick") else ""),
+        f"- Date: {results['date']}; duration of the run: {_fmt(results.get('duration_s'), 0)} s",
+        f"- Command: `{results['command']}`"
+        + (" (**--quick**: not comparable)" if results.get("quick") else ""),
         f"- CPU: {m['cpu']}, {m['cores']} cores; RAM {m['ram_gb']} GB; {m['os']}",
-        f"- Load average bij de start (1/5/15 min): {load}",
+        f"- Load average at the start (1/5/15 min): {load}",
         f"- Python {m['python']}, Rasa {m['rasa']}; `nl_core_news_sm` "
-        + ("aanwezig" if m["nl_core_news_sm"] else "niet aanwezig"),
+        + ("installed" if m["nl_core_news_sm"] else "not installed"),
         "",
     ]
 
@@ -421,8 +421,8 @@ def render(results: Dict, figures: str = "benchmarks/", notes: str = "") -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Gemaakt door `make bench` (`python -m bench`) in één run op deze machine. "
-        "Ruwe cijfers: `results/bench.json`.",
+        "Made by `make bench` (`python -m bench`) in one run on this machine. "
+        "Raw figures: `results/bench.json`.",
         "",
     ]
     lines += _section_machine(results)
@@ -444,15 +444,15 @@ def save_latency_plot(results: Dict, path: Path) -> None:
     import matplotlib.pyplot as plt
 
     series, labels = [], []
-    for name, key in (("meldcode", "load_ours"), ("referentie", "load_reference")):
+    for name, key in (("meldcode", "load_ours"), ("reference", "load_reference")):
         for scenario in ("one_user", "many_users"):
             run = results.get(key, {}).get(scenario)
             if run:
                 series.append([x * 1000 for x in run["latencies_s"]])
-                labels.append(f"{name}\n{run['summary']['users']} gebr.")
+                labels.append(f"{name}\n{run['summary']['users']} users")
     bars = [
         (label.replace("\n", " "), results[key]["many_users"]["summary"]["turns_per_s"])
-        for label, key in (("meldcode", "load_ours"), ("referentie", "load_reference"))
+        for label, key in (("meldcode", "load_ours"), ("reference", "load_reference"))
         if results.get(key, {}).get("many_users")
     ]
     scale = results.get("scale_out") or {}
@@ -463,11 +463,11 @@ def save_latency_plot(results: Dict, path: Path) -> None:
     figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     if series:
         left.boxplot(series, labels=labels, showfliers=False, whis=(5, 95))
-    left.set_ylabel("latency per beurt (ms), whiskers p5-p95")
-    left.set_title("Latency per REST-beurt")
+    left.set_ylabel("latency per turn (ms), whiskers p5-p95")
+    left.set_title("Latency per REST turn")
     right.bar([b[0] for b in bars], [b[1] for b in bars], color="tab:blue")
-    right.set_ylabel("beurten per seconde")
-    right.set_title(f"Doorvoer, {results.get('settings', {}).get('users', 20)} gebruikers")
+    right.set_ylabel("turns per second")
+    right.set_title(f"Throughput, {results.get('settings', {}).get('users', 20)} users")
     for tick in right.get_xticklabels():
         tick.set_fontsize(8)
     figure.tight_layout()

@@ -28,7 +28,7 @@ def bad_replies() -> List[str]:
     from bot.content import load_protocol
 
     protocol = load_protocol()
-    return [protocol.kanaal["geen_antwoord"], protocol.technische_fout]
+    return [protocol.channel_texts["geen_antwoord"], protocol.technical_error]
 
 
 def measure_both(progress: Progress, targets: List[load.Target], settings: Settings) -> Dict:

@@ -66,13 +66,12 @@ def run_rasa(args: List[str]) -> int:
 
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
-    from actions import config
     from bot.content import ContentError, load_protocol
     from bot.oefening import load_exercises
 
     try:
-        protocol = load_protocol(config.content_file())
-        exercises = load_exercises(config.exercise_file(), config.content_file())
+        protocol = load_protocol()
+        exercises = load_exercises()
     except ContentError as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
@@ -147,10 +146,10 @@ def server_args() -> List[str]:
     CORS_ORIGINS.
     """
     args = []
-    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    token = settings.rasa_api_token()
     if token:
         args += ["--enable-api"]
-    origins = os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
+    origins = settings.cors_origins()
     if origins:
         args += ["--cors", *origins]
     return args

@@ -13,6 +13,7 @@ from typing import Dict, Optional, Tuple
 
 import yaml
 
+from bot import settings
 from bot.contract import SITUATION_IDS, STEP_IDS
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -42,24 +43,24 @@ class ContentError(ValueError):
 @dataclass(frozen=True)
 class Step:
     id: str
-    tekst: str
-    bron: str
-    tekst_met_plaats: Optional[str] = None
-    seed_citaat: Optional[str] = None
+    text: str
+    source: str
+    text_with_place: Optional[str] = None
+    seed_quote: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Situation:
     id: str
-    titel: str
-    stappen: Tuple[str, ...]
-    stappen_als_gemeld: Tuple[str, ...] = ()
-    titel_met_plaats: Optional[str] = None
+    title: str
+    step_ids: Tuple[str, ...]
+    step_ids_if_reported: Tuple[str, ...] = ()
+    title_with_place: Optional[str] = None
 
 
 @dataclass(frozen=True)
 class Question:
-    tekst: str
+    text: str
     buttons: Tuple[Dict[str, str], ...]
 
 
@@ -68,9 +69,9 @@ class Protocol:
     steps: Dict[str, Step]
     situations: Dict[str, Situation]
     questions: Dict[str, Question]
-    afsluiting: str
-    technische_fout: str
-    kanaal: Dict[str, str]
+    closing_line: str
+    technical_error: str
+    channel_texts: Dict[str, str]
     source_file: Path
 
 
@@ -107,10 +108,10 @@ def _parse_steps(raw: dict, sources: Dict[str, str], path: Path) -> Dict[str, St
             raise ContentError(f"{where}: bron '{source_key}' staat niet onder 'bronnen'")
         steps[step_id] = Step(
             id=step_id,
-            tekst=_text(body.get("tekst"), where),
-            bron=sources[source_key],
-            tekst_met_plaats=_optional_text(body.get("tekst_met_plaats"), where),
-            seed_citaat=body.get("seed_citaat"),
+            text=_text(body.get("tekst"), where),
+            source=sources[source_key],
+            text_with_place=_optional_text(body.get("tekst_met_plaats"), where),
+            seed_quote=body.get("seed_citaat"),
         )
     missing = [step_id for step_id in STEP_IDS if step_id not in steps]
     if missing:
@@ -141,10 +142,10 @@ def _parse_situations(raw: dict, steps: Dict[str, Step], path: Path) -> Dict[str
             raise ContentError(f"{where}: heeft geen stappen")
         situations[situation_id] = Situation(
             id=situation_id,
-            titel=_text(body.get("titel"), where),
-            stappen=situation_steps,
-            stappen_als_gemeld=_step_list(body.get("stappen_als_gemeld"), where, steps),
-            titel_met_plaats=_optional_text(body.get("titel_met_plaats"), where),
+            title=_text(body.get("titel"), where),
+            step_ids=situation_steps,
+            step_ids_if_reported=_step_list(body.get("stappen_als_gemeld"), where, steps),
+            title_with_place=_optional_text(body.get("titel_met_plaats"), where),
         )
     missing = [s for s in SITUATION_IDS if s not in situations]
     if missing:
@@ -167,7 +168,7 @@ def _parse_questions(raw: dict, path: Path) -> Dict[str, Question]:
                     "payload": _text(button.get("payload"), f"{where}, knop"),
                 }
             )
-        questions[slot] = Question(tekst=_text(body.get("tekst"), where), buttons=tuple(buttons))
+        questions[slot] = Question(text=_text(body.get("tekst"), where), buttons=tuple(buttons))
     return questions
 
 
@@ -191,9 +192,9 @@ def parse_protocol(path: Path) -> Protocol:
         steps=steps,
         situations=situations,
         questions=_parse_questions(raw, path),
-        afsluiting=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
-        technische_fout=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
-        kanaal={
+        closing_line=_text(raw.get("afsluiting"), f"{path}: 'afsluiting'"),
+        technical_error=_text(raw.get("technische_fout"), f"{path}: 'technische_fout'"),
+        channel_texts={
             key: _text(
                 _mapping(raw.get("kanaal"), f"{path}: 'kanaal'").get(key), f"{path}: kanaal '{key}'"
             )
@@ -203,7 +204,17 @@ def parse_protocol(path: Path) -> Protocol:
     )
 
 
-@lru_cache(maxsize=4)
+def content_path(path: Optional[Path] = None) -> Path:
+    """`path`, else the file of the setting MELDCODE_CONTENT_FILE, else the default."""
+    return Path(path) if path else settings.content_file() or DEFAULT_CONTENT_FILE
+
+
 def load_protocol(path: Optional[Path] = None) -> Protocol:
-    """The validated protocol, read once per process (lazily, not at import)."""
-    return parse_protocol(Path(path) if path else DEFAULT_CONTENT_FILE)
+    """The validated protocol of content_path(path)."""
+    return _load_protocol(content_path(path))
+
+
+@lru_cache(maxsize=4)
+def _load_protocol(path: Path) -> Protocol:
+    # Read once per file and process (lazily, not at import).
+    return parse_protocol(path)

@@ -4,6 +4,8 @@ These ids are the public interface between content, NLU, dialogue, channels
 and tests. The content file must define exactly these steps and situations.
 """
 
+from typing import Optional
+
 STEP_IDS = (
     "verantwoordelijkheid.houdt_niet_op",
     "verantwoordelijkheid.hulp_daadwerkelijk",
@@ -44,6 +46,20 @@ FASE_DOORVERWEZEN = "doorverwezen"
 FASE_GEMELD = "gemeld"
 
 PAYLOAD_TYPE = "vervolgstappen"
+
+# "De zorgen blijven": which situation depends on the fase alone.
+_CONCERNS_SITUATIONS = {
+    FASE_DOORVERWEZEN: "zorgen_na_doorverwijzing",
+    FASE_GEMELD: "zorgen_na_melding",
+}
+
+CONCERNS_SITUATION_IDS = tuple(_CONCERNS_SITUATIONS.values())
+
+
+def concerns_situation(fase: Optional[str]) -> Optional[str]:
+    """The situation for remaining concerns after this fase; None when the fase is unknown."""
+    return _CONCERNS_SITUATIONS.get(fase)
+
 
 # Intents whose situation needs no further slot (exercise answers in free text).
 INTENT_SITUATIONS = {

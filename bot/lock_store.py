@@ -41,11 +41,15 @@ class SerialisedRedisLockStore(RedisLockStore):
     holds a short per-conversation mutex in the same Redis.
     """
 
+    def __init__(self, key_prefix: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(key_prefix=key_prefix, **kwargs)
+        # Our own namespace, built from our own setting: Rasa's lock keys start
+        # with "lock:" or "<prefix>:lock:", so no conversation id reaches it.
+        self.mutex_namespace = "lockmutex:" + (f"{key_prefix}:" if key_prefix else "")
+
     def _mutex(self, conversation_id: str):
-        # Not under the lock keys: no conversation id can produce this key.
-        namespace = self.key_prefix[: -len("lock:")] + "lockmutex:"
         return self.red.lock(
-            namespace + conversation_id,
+            self.mutex_namespace + conversation_id,
             timeout=MUTEX_SECONDS,
             sleep=MUTEX_POLL_SECONDS,
             blocking_timeout=MUTEX_WAIT_SECONDS,

@@ -14,8 +14,15 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from bot import settings
 from bot.content import CONTENT_DIR, ContentError, Protocol, load_protocol
-from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, INTENT_SITUATIONS
+from bot.content import content_path as resolve_content_path
+from bot.contract import (
+    CONCERNS_SITUATION_IDS,
+    FASE_DOORVERWEZEN,
+    INTENT_SITUATIONS,
+    concerns_situation,
+)
 from bot.render import fill, select_steps
 
 DEFAULT_EXERCISE_FILE = CONTENT_DIR / "oefencasussen.yml"
@@ -44,21 +51,21 @@ TEXT_KEYS = (
 @dataclass(frozen=True)
 class Mistake:
     key: str
-    tekst: str
-    waarom: str
+    text: str
+    reason: str
 
 
 @dataclass(frozen=True)
 class Case:
     id: str
     sector: str
-    casus: str
-    situatie: str
-    gemeld: bool
-    plaats: Optional[str]
-    stappen: Tuple[str, ...]
-    opties: Tuple[str, ...]
-    uitleg: str
+    description: str
+    situation_id: str
+    reported: bool
+    place: Optional[str]
+    step_ids: Tuple[str, ...]
+    options: Tuple[str, ...]
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class Exercises:
     texts: Dict[str, str]
 
     def label(self, key: str) -> str:
-        return self.answers[key] if key in self.answers else self.mistakes[key].tekst
+        return self.answers[key] if key in self.answers else self.mistakes[key].text
 
 
 def _text(value: Any, where: str) -> str:
@@ -84,8 +91,8 @@ def _parse_case(raw: dict, exercises_keys: set, protocol: Protocol, where: str) 
     situation = raw.get("situatie")
     if situation not in protocol.situations:
         raise ContentError(f"{where}: onbekende situatie '{situation}'")
-    gemeld = bool(raw.get("gemeld", False))
-    expected = [s.id for s in select_steps(protocol, situation, gemeld)]
+    reported = bool(raw.get("gemeld", False))
+    expected = [s.id for s in select_steps(protocol, situation, reported)]
     steps = list(raw.get("stappen") or [])
     unknown = [s for s in steps if s not in protocol.steps]
     if unknown:
@@ -103,13 +110,13 @@ def _parse_case(raw: dict, exercises_keys: set, protocol: Protocol, where: str) 
     return Case(
         id=_text(raw.get("id"), where),
         sector=_text(raw.get("sector"), where),
-        casus=_text(raw.get("casus"), where),
-        situatie=situation,
-        gemeld=gemeld,
-        plaats=raw.get("plaats"),
-        stappen=tuple(steps),
-        opties=tuple(options),
-        uitleg=_text(raw.get("uitleg"), where),
+        description=_text(raw.get("casus"), where),
+        situation_id=situation,
+        reported=reported,
+        place=raw.get("plaats"),
+        step_ids=tuple(steps),
+        options=tuple(options),
+        explanation=_text(raw.get("uitleg"), where),
     )
 
 
@@ -155,11 +162,17 @@ def parse_exercises(path: Path, protocol: Protocol) -> Exercises:
     )
 
 
-@lru_cache(maxsize=4)
 def load_exercises(path: Optional[Path] = None, content_path: Optional[Path] = None) -> Exercises:
-    return parse_exercises(
-        Path(path) if path else DEFAULT_EXERCISE_FILE, load_protocol(content_path)
-    )
+    """The validated cases: `path`, else the file of the setting MELDCODE_OEFEN_FILE,
+    else the default; checked against the protocol of `content_path` (see bot.content)."""
+    exercise_path = Path(path) if path else settings.exercise_file() or DEFAULT_EXERCISE_FILE
+    return _load_exercises(exercise_path, resolve_content_path(content_path))
+
+
+@lru_cache(maxsize=4)
+def _load_exercises(path: Path, protocol_path: Path) -> Exercises:
+    # Read once per pair of files and process.
+    return parse_exercises(path, load_protocol(protocol_path))
 
 
 def pick_round(
@@ -207,25 +220,22 @@ def choice_from_message(
 ) -> Optional[str]:
     """The option the trainee chose: a button, a typed number, or free text via the NLU."""
     for entity in entities:
-        if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in case.opties:
+        if entity.get("entity") == CHOICE_ENTITY and entity.get("value") in case.options:
             return entity["value"]
     number = option_number(text)
-    if number and number <= len(case.opties):
-        return case.opties[number - 1]
+    if number and number <= len(case.options):
+        return case.options[number - 1]
     if intent in ("zorgen_blijven", "informeren_fase"):
         fase = next((e.get("value") for e in entities if e.get("entity") == "fase"), None)
-        if fase == FASE_GEMELD:
-            return "zorgen_na_melding"
-        if fase == FASE_DOORVERWEZEN:
-            return "zorgen_na_doorverwijzing"
-        # "De zorgen blijven": the case itself says whether it was referral or report.
-        if intent == "zorgen_blijven":
-            return (
-                case.situatie
-                if case.situatie.startswith("zorgen_na_")
-                else "zorgen_na_doorverwijzing"
+        situation_id = concerns_situation(fase)
+        if situation_id is None and intent == "zorgen_blijven":
+            # "De zorgen blijven": the case itself says whether it was referral or report.
+            situation_id = (
+                case.situation_id
+                if case.situation_id in CONCERNS_SITUATION_IDS
+                else concerns_situation(FASE_DOORVERWEZEN)
             )
-        return None
+        return situation_id
     return INTENT_SITUATIONS.get(intent)
 
 
@@ -237,10 +247,10 @@ def case_message(exercises: Exercises, case: Case, number: int, total: int) -> D
             "tekst": exercises.label(key),
             "payload": f'/{ANSWER_INTENT}{{"{CHOICE_ENTITY}": "{key}"}}',
         }
-        for n, key in enumerate(case.opties, 1)
+        for n, key in enumerate(case.options, 1)
     ]
     heading = fill(exercises.texts["casus_kop"], nummer=number, aantal=total, sector=case.sector)
-    lines = [heading, case.casus, exercises.question]
+    lines = [heading, case.description, exercises.question]
     lines += [f"{o['nummer']}. {o['tekst']}" for o in options]
     return {
         "text": "\n".join(lines),
@@ -253,25 +263,25 @@ def case_message(exercises: Exercises, case: Case, number: int, total: int) -> D
             "casus_id": case.id,
             "nummer": number,
             "aantal": total,
-            "casus": case.casus,
+            "casus": case.description,
             "vraag": exercises.question,
             "opties": [
                 {"nummer": o["nummer"], "tekst": o["tekst"], "keuze": key}
-                for o, key in zip(options, case.opties, strict=True)
+                for o, key in zip(options, case.options, strict=True)
             ],
         },
     }
 
 
 def feedback_text(exercises: Exercises, protocol: Protocol, case: Case, choice: str) -> str:
-    correct = choice == case.situatie
-    lines = [exercises.texts["goed" if correct else "fout"] + " " + case.uitleg]
+    correct = choice == case.situation_id
+    lines = [exercises.texts["goed" if correct else "fout"] + " " + case.explanation]
     if not correct:
         if choice in exercises.mistakes:
-            lines.append(exercises.mistakes[choice].waarom)
+            lines.append(exercises.mistakes[choice].reason)
         elif choice in protocol.situations:
             lines.append(
-                fill(exercises.texts["andere_situatie"], titel=protocol.situations[choice].titel)
+                fill(exercises.texts["andere_situatie"], titel=protocol.situations[choice].title)
             )
         if choice == "acuut":
             lines.append(exercises.texts["echt_acuut"])
@@ -287,8 +297,8 @@ def summary_text(
         lines.append(exercises.texts["teruglezen"])
         for situation_id in dict.fromkeys(wrong_situations):
             situation = protocol.situations[situation_id]
-            sources = dict.fromkeys(protocol.steps[s].bron for s in situation.stappen)
-            lines.append(f"- {situation.titel.split('.')[0]} ({'; '.join(sources)})")
+            sources = dict.fromkeys(protocol.steps[s].source for s in situation.step_ids)
+            lines.append(f"- {situation.title.split('.')[0]} ({'; '.join(sources)})")
     else:
         lines.append(exercises.texts["alles_goed"])
     return "\n".join(lines)

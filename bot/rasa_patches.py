@@ -12,10 +12,17 @@ Schema metaschema. That check took about 70% of a conversation turn on 2 cores
 (see docs/benchmarks.md). Here the schema is checked once; a valid response
 takes the fast path and an invalid one still goes through Rasa's own code, so
 the error and its message stay exactly Rasa's.
+
+The hook is one private method, `RemoteAction._validate_action_result`
+(listed in bot/rasa_internals.py); without it the fix is skipped, as it
+only saves time.
 """
 
+import logging
 from functools import lru_cache
 from typing import Any, Dict
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -71,7 +78,10 @@ def install() -> None:
     auth_token_from_environment()
     from rasa.core.actions.action import RemoteAction
 
-    original = RemoteAction._validate_action_result
+    original = getattr(RemoteAction, "_validate_action_result", None)
+    if original is None:
+        logger.warning("Rasa-versie zonder _validate_action_result: snelheidsfix overgeslagen.")
+        return
     if getattr(original, "checked_once", False):
         return
 

@@ -12,6 +12,8 @@ from bot.content import Protocol, Step
 from bot.contract import PAYLOAD_TYPE
 
 MAX_PLACE_LENGTH = 40
+# The word before a step's source, in the text and in every channel's layout.
+SOURCE_LABEL = "Bron"
 # Lower-case words inside Dutch place names ("Bergen op Zoom", "Alphen aan den Rijn").
 _PLACE_PARTICLES = {"aan", "op", "de", "den", "der", "van", "in", "bij", "en", "ter", "ten"}
 _NOT_IN_PLACE = re.compile(r"[^\w\s'’.-]", re.UNICODE)
@@ -51,12 +53,12 @@ def _capitalise_part(part: str) -> str:
     return part[:1].upper() + part[1:]
 
 
-def select_steps(protocol: Protocol, situation_id: str, gemeld: bool = False) -> List[Step]:
+def select_steps(protocol: Protocol, situation_id: str, reported: bool = False) -> List[Step]:
     """The steps of a situation in contract order; KeyError for unknown ids."""
     situation = protocol.situations[situation_id]
-    step_ids = list(situation.stappen)
-    if gemeld:
-        step_ids += situation.stappen_als_gemeld
+    step_ids = list(situation.step_ids)
+    if reported:
+        step_ids += situation.step_ids_if_reported
     return [protocol.steps[step_id] for step_id in step_ids]
 
 
@@ -83,26 +85,47 @@ def _with_place(template: Optional[str], fallback: str, place: Optional[str]) ->
     return fill(template, plaats=place) if template and place else fallback
 
 
+def step_line(number: int, step: Dict[str, Any]) -> str:
+    """One step of the readable text: "N. tekst (Bron: bron)". Every channel that
+    writes a step as a line uses this, so the format exists once."""
+    return f"{number}. {step.get('tekst', '')} ({SOURCE_LABEL}: {step.get('bron', '')})"
+
+
+def steps_text(payload: Dict[str, Any]) -> str:
+    """The readable text of a `vervolgstappen` payload: title, steps, closing line."""
+    steps = [s for s in payload.get("stappen") or [] if isinstance(s, dict)]
+    lines = [payload.get("titel") or ""]
+    lines += [step_line(number, step) for number, step in enumerate(steps, 1)]
+    lines.append(payload.get("afsluiting") or "")
+    return "\n".join(line for line in lines if line)
+
+
 def render_answer(
     protocol: Protocol,
     situation_id: str,
-    gemeld: bool = False,
-    plaats: Optional[str] = None,
+    reported: bool = False,
+    place: Optional[str] = None,
 ) -> Answer:
-    """Text plus `vervolgstappen` payload for one situation."""
-    place = clean_place(plaats)
+    """Text plus `vervolgstappen` payload for one situation.
+
+    The payload carries the title and closing line too (contract section 5),
+    so channels render from it and never parse the text.
+    """
+    place = clean_place(place)
     situation = protocol.situations[situation_id]
     steps = [
         {
             "id": step.id,
-            "tekst": _with_place(step.tekst_met_plaats, step.tekst, place),
-            "bron": step.bron,
+            "tekst": _with_place(step.text_with_place, step.text, place),
+            "bron": step.source,
         }
-        for step in select_steps(protocol, situation_id, gemeld)
+        for step in select_steps(protocol, situation_id, reported)
     ]
-    title = _with_place(situation.titel_met_plaats, situation.titel, place)
-    lines = [title]
-    lines += [f"{n}. {s['tekst']} (Bron: {s['bron']})" for n, s in enumerate(steps, 1)]
-    lines.append(protocol.afsluiting)
-    payload = {"type": PAYLOAD_TYPE, "situatie": situation_id, "stappen": steps}
-    return Answer(situation_id=situation_id, text="\n".join(lines), payload=payload)
+    payload = {
+        "type": PAYLOAD_TYPE,
+        "situatie": situation_id,
+        "titel": _with_place(situation.title_with_place, situation.title, place),
+        "stappen": steps,
+        "afsluiting": protocol.closing_line,
+    }
+    return Answer(situation_id=situation_id, text=steps_text(payload), payload=payload)

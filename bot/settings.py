@@ -4,11 +4,12 @@ Order of precedence: the real environment, then `.env` in the project root,
 then the defaults below. Every make target and the CLI go through here.
 """
 
+import logging
 import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from dotenv import load_dotenv
 
@@ -16,6 +17,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Git ignores this folder: conversations never end up in the repository.
 LOCAL_DATA_DIR = PROJECT_ROOT / "data" / "local"
 DEFAULT_RETENTION_DAYS = 30
+DEFAULT_REPLY_TIMEOUT_SECONDS = 8.0
 
 DEFAULTS = {
     "ACTION_SERVER_PORT": "5055",
@@ -56,9 +58,22 @@ def quiet_library_warnings() -> None:
     warnings.showwarning = show_unless_deprecation
 
 
+def quiet_tensorflow() -> None:
+    """TensorFlow's own messages (CUDA and TensorRT not found, type-inference
+    dumps, "Executor start aborting") bury the assistant's lines. Off unless
+    MELDCODE_TF_LOG is on or TF_CPP_MIN_LOG_LEVEL is set. Must run before
+    TensorFlow is imported; the environment carries it to child processes."""
+    if flag("MELDCODE_TF_LOG"):
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for name in ("tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def load_environment(env_file: Optional[Path] = None) -> None:
     quiet_library_warnings()
     load_dotenv(env_file or PROJECT_ROOT / ".env", override=False)
+    quiet_tensorflow()
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if not os.environ.get("ACTION_SERVER_URL"):
@@ -94,11 +109,54 @@ def limit_request_size() -> None:
 LOCK_STORE_TYPES = ("in_memory", "redis")
 DEFAULT_REDIS_PORT = 6379
 DEFAULT_REDIS_DB = 1
-TRUE_WORDS = ("1", "true", "yes", "ja")
+TRUE_WORDS = ("1", "true", "ja", "aan", "yes", "on")
+FALSE_WORDS = ("0", "false", "nee", "uit", "no", "off")
+ENV_CONTENT_FILE = "MELDCODE_CONTENT_FILE"
+ENV_EXERCISE_FILE = "MELDCODE_OEFEN_FILE"
 
 
 class SettingsError(ValueError):
     """A setting in .env that cannot work; the message says what to change."""
+
+
+def parse_flag(name: str, value: Optional[str], default: bool = False) -> bool:
+    """A yes/no setting: true/false, ja/nee, aan/uit, 1/0, yes/no, on/off (any case);
+    empty gives `default`; anything else is a SettingsError."""
+    word = (value or "").strip().lower()
+    if not word:
+        return default
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(
+        f"{name}={value!r} is geen ja/nee-waarde. Gebruik true of false "
+        "(ook goed: ja/nee, aan/uit, 1/0, yes/no, on/off)."
+    )
+
+
+def flag(name: str, default: bool = False) -> bool:
+    """The yes/no setting `name` from the environment (see parse_flag)."""
+    return parse_flag(name, os.environ.get(name), default)
+
+
+def _project_file(name: str) -> Optional[Path]:
+    """A file named by setting `name`; a relative path is taken from the project root."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def content_file() -> Optional[Path]:
+    """Another protocol content file (a test, or an organisation's own wording)."""
+    return _project_file(ENV_CONTENT_FILE)
+
+
+def exercise_file() -> Optional[Path]:
+    """Another file with exercise cases, for a trainer's own cases."""
+    return _project_file(ENV_EXERCISE_FILE)
 
 
 def lock_store_type() -> str:
@@ -117,7 +175,7 @@ def redis_lock_store() -> Dict[str, Any]:
         "port": int(port) if port else DEFAULT_REDIS_PORT,
         "db": int(db) if db else DEFAULT_REDIS_DB,
         "password": os.environ.get("REDIS_PASSWORD") or None,
-        "use_ssl": os.environ.get("REDIS_USE_SSL", "").strip().lower() in TRUE_WORDS,
+        "use_ssl": flag("REDIS_USE_SSL"),
         # Lets several assistants share one Redis; Rasa accepts letters and digits only.
         "key_prefix": os.environ.get("LOCK_STORE_KEY_PREFIX", "").strip() or None,
     }
@@ -177,3 +235,22 @@ def tracker_db() -> Dict[str, Any]:
 def retention_days() -> int:
     value = os.environ.get("RETENTION_DAYS", "").strip()
     return int(value) if value else DEFAULT_RETENTION_DAYS
+
+
+def reply_timeout_seconds() -> float:
+    """After this, a channel answers with a safe message instead of waiting on."""
+    value = os.environ.get("REPLY_TIMEOUT_SECONDS", "").strip()
+    return float(value) if value else DEFAULT_REPLY_TIMEOUT_SECONDS
+
+
+def action_server_url() -> str:
+    return os.environ.get("ACTION_SERVER_URL", "").strip()
+
+
+def rasa_api_token() -> Optional[str]:
+    """The token of Rasa's HTTP API; None keeps the API off."""
+    return os.environ.get("RASA_API_TOKEN", "").strip() or None
+
+
+def cors_origins() -> List[str]:
+    return os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()

@@ -52,8 +52,8 @@ def test_step_action_sends_one_message_with_text_and_payload(
     situation_id = STEP_ACTIONS[action_class]
     (answer,) = dispatcher.messages
     assert answer["custom"]["situatie"] == situation_id
-    assert answer["text"].startswith(load_protocol().situations[situation_id].titel[:12])
-    assert step_ids(dispatcher) == list(load_protocol().situations[situation_id].stappen)
+    assert answer["text"].startswith(load_protocol().situations[situation_id].title[:12])
+    assert step_ids(dispatcher) == list(load_protocol().situations[situation_id].step_ids)
     assert events == [SlotSet("situatie", situation_id)]
 
 
@@ -110,7 +110,7 @@ def test_failing_action_sends_safe_message_and_logs_no_user_text(
     assert events == []
     assert payloads(dispatcher) == []
     (message,) = dispatcher.messages
-    assert message["text"] == load_protocol().technische_fout
+    assert message["text"] == load_protocol().technical_error
     assert "0800-2000" in message["text"]
     assert "action_stappen_zorgen" in caplog.text and "ValueError" in caplog.text
     assert "Jansen" not in caplog.text and "Zwolle" not in caplog.text
@@ -136,7 +136,7 @@ def test_ask_actions_send_the_question_with_buttons(
     run(action_class(), dispatcher, tracker_factory(), domain)
     (message,) = dispatcher.messages
     question = load_protocol().questions[slot]
-    assert message["text"] == question.tekst
+    assert message["text"] == question.text
     assert message["buttons"] == list(question.buttons)
 
 

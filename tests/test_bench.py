@@ -202,13 +202,13 @@ def test_report_names_figures_machine_and_why_targets_are_missed():
     text = report.render(run_results())
     assert "Test CPU, 2 cores; RAM 8.0 GB" in text
     assert "`python -m bench`" in text
-    assert "`nl_core_news_sm` niet aanwezig" in text
-    assert "| p95 1 gebruiker / referentie | <= 1.3 | 2 | **niet gehaald** |" in text
-    assert "| Intent macro-F1 (held-out) | >= 0.95 | 0.97 | gehaald |" in text
+    assert "`nl_core_news_sm` not installed" in text
+    assert "| p95 1 user / reference | <= 1.3 | 2 | **not met** |" in text
+    assert "| Intent macro-F1 (held-out) | >= 0.95 | 0.97 | met |" in text
     assert report.WHY_MISSED["p95"] in text
     assert report.WHY_MISSED["ratio"] not in text
-    assert "| meldcode-assistent | 20 | 10 | 300 | 500 | 20 | 0 |" in text
-    assert "![Verwarringsmatrix](benchmarks/confusion_matrix.png)" in text
+    assert "| meldcode assistant | 20 | 10 | 300 | 500 | 20 | 0 |" in text
+    assert "![Confusion matrix](benchmarks/confusion_matrix.png)" in text
     assert "| 2 | 10 | 280 | 480 | 19 | 0 |" in text
 
 
@@ -216,10 +216,10 @@ def test_report_says_what_was_not_measured():
     results = run_results(quick=True, scale_out={"skipped": "PostgreSQL niet gevonden"})
     results["training"]["ours"]["seconds"] = None
     text = report.render(results, figures="./")
-    assert "| Training (s) | < 300 | niet gemeten | niet gemeten |" in text
-    assert "Niet gemeten: PostgreSQL niet gevonden" in text
+    assert "| Training (s) | < 300 | not measured | not measured |" in text
+    assert "Not measured: PostgreSQL niet gevonden" in text
     assert "**--quick**" in text
-    assert "![Latency en doorvoer](./latency.png)" in text
+    assert "![Latency and throughput](./latency.png)" in text
 
 
 def test_redaction_speed_is_measured_and_reported_as_a_target():

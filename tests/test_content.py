@@ -57,11 +57,11 @@ def test_content_defines_every_contract_step_and_situation(protocol):
 
 @pytest.mark.parametrize("situation_id", sorted(CONTRACT_SITUATIONS))
 def test_situation_steps_follow_the_contract_order(protocol, situation_id):
-    assert list(protocol.situations[situation_id].stappen) == CONTRACT_SITUATIONS[situation_id]
+    assert list(protocol.situations[situation_id].step_ids) == CONTRACT_SITUATIONS[situation_id]
 
 
 def test_move_adds_the_handover_check_only_when_reported(protocol):
-    assert protocol.situations["verhuizing"].stappen_als_gemeld == (
+    assert protocol.situations["verhuizing"].step_ids_if_reported == (
         "verhuizing.overdracht_checken",
     )
 
@@ -75,7 +75,7 @@ def test_seed_copy_matches_its_recorded_checksum():
 
 
 def test_every_seed_bullet_is_covered_by_a_step(protocol):
-    quotes = [normalise(s.seed_citaat) for s in protocol.steps.values() if s.seed_citaat]
+    quotes = [normalise(s.seed_quote) for s in protocol.steps.values() if s.seed_quote]
     bullets = seed_bullets()
     assert len(bullets) == 12
     uncovered = [b for b in bullets if not any(q in b for q in quotes)]
@@ -85,29 +85,29 @@ def test_every_seed_bullet_is_covered_by_a_step(protocol):
 def test_every_seed_quote_is_in_the_seed(protocol):
     seed = normalise(SEED_FILE.read_text(encoding="utf-8"))
     for step in protocol.steps.values():
-        if step.seed_citaat:
-            assert normalise(step.seed_citaat) in seed, step.id
+        if step.seed_quote:
+            assert normalise(step.seed_quote) in seed, step.id
 
 
 def test_seed_steps_name_a_seed_source_and_others_a_public_source(protocol):
     for step in protocol.steps.values():
-        if step.seed_citaat:
-            assert step.bron.startswith("Meldcode vervolgstappen"), step.id
+        if step.seed_quote:
+            assert step.source.startswith("Meldcode vervolgstappen"), step.id
         else:
-            assert re.search(r"\.nl\b", step.bron), step.id
+            assert re.search(r"\.nl\b", step.source), step.id
 
 
 def test_every_step_is_reachable_from_a_situation(protocol):
     reachable = set()
     for situation in protocol.situations.values():
-        reachable.update(situation.stappen, situation.stappen_als_gemeld)
+        reachable.update(situation.step_ids, situation.step_ids_if_reported)
     assert reachable == set(STEP_IDS)
 
 
 def test_questions_have_text_and_intent_buttons(protocol):
     assert set(protocol.questions) == {"fase", "gemeld_bij_vt"}
     for question in protocol.questions.values():
-        assert question.tekst.endswith("?")
+        assert question.text.endswith("?")
         assert all(b["payload"].startswith("/") for b in question.buttons)
 
 

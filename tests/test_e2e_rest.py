@@ -124,17 +124,17 @@ def test_one_exercise_right_wrong_and_stop(assistant):
     say = new_conversation(assistant)
     first = case_payload(say("ik wil oefenen"))
     case = exercises.cases[first["casus_id"]]
-    right = say(f'/oefen_antwoord{{"oefen_keuze": "{case.situatie}"}}')
+    right = say(f'/oefen_antwoord{{"oefen_keuze": "{case.situation_id}"}}')
     assert texts(right).startswith(exercises.texts["goed"])
-    assert step_ids(right) == list(case.stappen)
+    assert step_ids(right) == list(case.step_ids)
 
     second = exercises.cases[case_payload(right)["casus_id"]]
     wrong_option = next(
-        o["nummer"] for o in case_payload(right)["opties"] if o["keuze"] != second.situatie
+        o["nummer"] for o in case_payload(right)["opties"] if o["keuze"] != second.situation_id
     )
     wrong = say(str(wrong_option))  # a typed number, as in a channel without buttons
     assert texts(wrong).startswith(exercises.texts["fout"])
-    assert step_ids(wrong) == list(second.stappen)
+    assert step_ids(wrong) == list(second.step_ids)
 
     stopped = say("stop oefenen")
     assert exercises.texts["gestopt"] in texts(stopped)

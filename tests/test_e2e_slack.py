@@ -129,7 +129,7 @@ class Slack:
         )
 
     def reply_with_step(self, thread_ts: str, step_id: str):
-        text = load_protocol().steps[step_id].tekst
+        text = load_protocol().steps[step_id].text
         return self.stub.wait_for_post(
             lambda body: (
                 body.get("thread_ts") == thread_ts
@@ -151,8 +151,8 @@ def test_a_signed_message_gets_the_steps_with_their_source_in_its_thread(slack):
     assert post is not None, slack.stub.calls
     step = load_protocol().steps["weigering.direct_melden"]
     assert post["channel"] == "D0E2E"
-    assert f"Bron: {step.bron}" in json.dumps(post["blocks"], ensure_ascii=False)
-    assert step.tekst in post["text"] and f"Bron: {step.bron}" in post["text"]
+    assert f"Bron: {step.source}" in json.dumps(post["blocks"], ensure_ascii=False)
+    assert step.text in post["text"] and f"Bron: {step.source}" in post["text"]
     auth = {c["auth"] for c in slack.stub.calls if c["body"].get("thread_ts") == ts}
     assert auth == {f"Bearer {TOKEN}"}
 
@@ -228,14 +228,16 @@ def test_a_dm_case_reaches_neither_a_channel_thread_nor_a_rest_client(slack):
     thread = slack.mention("het gezin is verhuisd naar Zwolle", channel="C0PUBLIEK", user=user)
     asked = slack.stub.wait_for_post(lambda body: body.get("thread_ts") == thread)
     assert asked is not None and "Bron:" not in asked.get("text", "")
-    move_text = load_protocol().steps[MOVE_STEP].tekst
+    move_text = load_protocol().steps[MOVE_STEP].text
     assert move_text not in json.dumps(slack.stub.posts(lambda b: b.get("thread_ts") == thread))
 
     # REST with what an outsider can know: refused, and the DM case is unchanged.
     url = f"{slack.base_url}/webhooks/rest/webhook"
     for sender in (user, dm, "slack:T0TEST:D0ISOLATIE"):
         status, body = post_json(url, {"sender": sender, "message": "opnieuw beginnen"})
-        assert status == 401 and body == {"error": load_protocol().kanaal["sessie_ontbreekt"]}
+        assert status == 401 and body == {
+            "error": load_protocol().channel_texts["sessie_ontbreekt"]
+        }
     # fase=gemeld is still known in the DM: a move is answered without a question.
     moved, _ = slack.message("het gezin is nu verhuisd naar Zwolle", user=user, channel=dm)
     assert slack.reply_with_step(moved, MOVE_STEP) is not None

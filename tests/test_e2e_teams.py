@@ -137,7 +137,7 @@ def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
         == 200
     )
     (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
-    assert reply["text"] == load_protocol().kanaal["leeg"] and reply["textFormat"] == "plain"
+    assert reply["text"] == load_protocol().channel_texts["leeg"] and reply["textFormat"] == "plain"
     assert tracker_rows(assistant, thread) == []
 
 
@@ -185,7 +185,9 @@ def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistan
     # What an outsider can know or guess: the thread id, the AAD object id, the stored id.
     for sender in (thread, message["from"]["aadObjectId"], f"teams:{TENANT_ID}:{thread}"):
         status, body = post_json(url, {"sender": sender, "message": "het gezin is verhuisd"})
-        assert status == 401 and body == {"error": load_protocol().kanaal["sessie_ontbreekt"]}
+        assert status == 401 and body == {
+            "error": load_protocol().channel_texts["sessie_ontbreekt"]
+        }
     assert tracker_rows(assistant, thread) == before
 
 

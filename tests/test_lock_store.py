@@ -107,3 +107,14 @@ def test_load_environment_sets_the_defaults(monkeypatch, tmp_path):
 
 def _endpoint():
     return read_endpoint_config(str(PROJECT_ROOT / "endpoints.yml"), "lock_store")
+
+
+def test_the_mutex_keys_are_outside_rasas_lock_keys(monkeypatch):
+    monkeypatch.setenv("LOCK_STORE_TYPE", "redis")
+    monkeypatch.setenv("LOCK_STORE_KEY_PREFIX", "meldcode")
+    store = EnvLockStore()
+    assert store.mutex_namespace == "lockmutex:meldcode:"
+    assert not store.mutex_namespace.startswith(store.key_prefix)
+    monkeypatch.delenv("LOCK_STORE_KEY_PREFIX")
+    store = EnvLockStore()
+    assert store.mutex_namespace == "lockmutex:" and not "lockmutex:".startswith(store.key_prefix)

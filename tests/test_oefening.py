@@ -53,25 +53,25 @@ def test_at_least_fifteen_cases_from_several_sectors(exercises):
 
 def test_cases_cover_every_contract_situation_and_the_combinations(exercises):
     cases = list(exercises.cases.values())
-    assert CONTRACT_SITUATIONS <= {case.situatie for case in cases}
-    moves = {case.gemeld for case in cases if case.situatie == "verhuizing"}
+    assert CONTRACT_SITUATIONS <= {case.situation_id for case in cases}
+    moves = {case.reported for case in cases if case.situation_id == "verhuizing"}
     assert moves == {True, False}  # a move after a report, and one without
 
 
 def test_every_case_agrees_with_the_situation_table(exercises, protocol):
     for case in exercises.cases.values():
-        derived = [step.id for step in select_steps(protocol, case.situatie, case.gemeld)]
-        assert list(case.stappen) == derived, case.id
-        assert all(step_id in protocol.steps for step_id in case.stappen)
+        derived = [step.id for step in select_steps(protocol, case.situation_id, case.reported)]
+        assert list(case.step_ids) == derived, case.id
+        assert all(step_id in protocol.steps for step_id in case.step_ids)
 
 
 def test_every_case_has_one_correct_and_plausible_wrong_options(exercises):
     for case in exercises.cases.values():
-        assert case.opties.count(case.situatie) == 1, case.id
-        wrong = [o for o in case.opties if o != case.situatie]
+        assert case.options.count(case.situation_id) == 1, case.id
+        wrong = [o for o in case.options if o != case.situation_id]
         assert len(wrong) >= 2, case.id
         assert all(o in exercises.answers or o in exercises.mistakes for o in wrong)
-    assert any(case.opties[0] != case.situatie for case in exercises.cases.values())
+    assert any(case.options[0] != case.situation_id for case in exercises.cases.values())
 
 
 def write_variant(tmp_path, change):
@@ -132,10 +132,10 @@ def test_option_number(text, number):
 
 
 def test_choice_from_button_number_and_free_text(exercises):
-    case = next(c for c in exercises.cases.values() if c.situatie == "hulp_geweigerd")
-    button = [{"entity": "oefen_keuze", "value": case.opties[1]}]
-    assert choice_from_message(case, "/oefen_antwoord", "oefen_antwoord", button) == case.opties[1]
-    assert choice_from_message(case, "3", "oefen_antwoord", []) == case.opties[2]
+    case = next(c for c in exercises.cases.values() if c.situation_id == "hulp_geweigerd")
+    button = [{"entity": "oefen_keuze", "value": case.options[1]}]
+    assert choice_from_message(case, "/oefen_antwoord", "oefen_antwoord", button) == case.options[1]
+    assert choice_from_message(case, "3", "oefen_antwoord", []) == case.options[2]
     assert choice_from_message(case, "ik meld direct", "hulp_geweigerd", []) == "hulp_geweigerd"
     fase = [{"entity": "fase", "value": "gemeld"}]
     assert (
@@ -147,27 +147,27 @@ def test_choice_from_button_number_and_free_text(exercises):
 
 def test_feedback_for_a_common_mistake_explains_why(exercises, protocol):
     case = next(
-        c for c in exercises.cases.values() if any(o in exercises.mistakes for o in c.opties)
+        c for c in exercises.cases.values() if any(o in exercises.mistakes for o in c.options)
     )
-    mistake = next(o for o in case.opties if o in exercises.mistakes)
+    mistake = next(o for o in case.options if o in exercises.mistakes)
     text = feedback_text(exercises, protocol, case, mistake)
     assert text.startswith(exercises.texts["fout"])
-    assert exercises.mistakes[mistake].waarom in text and case.uitleg in text
+    assert exercises.mistakes[mistake].reason in text and case.explanation in text
 
 
 def test_feedback_for_the_right_answer(exercises, protocol):
     case = next(iter(exercises.cases.values()))
-    text = feedback_text(exercises, protocol, case, case.situatie)
-    assert text.startswith(exercises.texts["goed"]) and case.uitleg in text
+    text = feedback_text(exercises, protocol, case, case.situation_id)
+    assert text.startswith(exercises.texts["goed"]) and case.explanation in text
 
 
 def test_case_message_has_numbered_options_buttons_and_payload(exercises):
     case = next(iter(exercises.cases.values()))
     message = case_message(exercises, case, 1, 3)
-    for number, key in enumerate(case.opties, 1):
+    for number, key in enumerate(case.options, 1):
         assert f"{number}. {exercises.label(key)}" in message["text"].split("\n")
     assert [b["payload"] for b in message["buttons"]] == [
-        f'/oefen_antwoord{{"oefen_keuze": "{key}"}}' for key in case.opties
+        f'/oefen_antwoord{{"oefen_keuze": "{key}"}}' for key in case.options
     ] + ["/stop_oefenmodus"]
     assert message["json_message"]["casus_id"] == case.id
 
@@ -216,7 +216,7 @@ def test_right_answer_gives_feedback_sourced_steps_and_the_next_case(
     state, _ = started(CollectingDispatcher(), tracker_factory, domain)
     case = exercises.cases[state["ronde"][0]]
     dispatcher = CollectingDispatcher()
-    entities = [{"entity": "oefen_keuze", "value": case.situatie}]
+    entities = [{"entity": "oefen_keuze", "value": case.situation_id}]
     events = answer(
         state,
         tracker_factory,
@@ -229,7 +229,7 @@ def test_right_answer_gives_feedback_sourced_steps_and_the_next_case(
     feedback, steps, next_case = dispatcher.messages
     assert feedback["text"].startswith(exercises.texts["goed"])
     assert steps["custom"]["type"] == "vervolgstappen"
-    assert [s["id"] for s in steps["custom"]["stappen"]] == list(case.stappen)
+    assert [s["id"] for s in steps["custom"]["stappen"]] == list(case.step_ids)
     assert next_case["custom"]["casus_id"] == state["ronde"][1]
     assert slots(events)["oefening"]["goed"] == 1
 
@@ -239,7 +239,7 @@ def test_wrong_free_text_answer_is_judged_and_case_slots_are_restored(
 ):
     state, _ = started(CollectingDispatcher(), tracker_factory, domain)
     case = exercises.cases[state["ronde"][0]]
-    wrong_intent = "acute_zorgen" if case.situatie != "acuut" else "hulp_geweigerd"
+    wrong_intent = "acute_zorgen" if case.situation_id != "acuut" else "hulp_geweigerd"
     dispatcher = CollectingDispatcher()
     events = answer(
         state,
@@ -252,7 +252,7 @@ def test_wrong_free_text_answer_is_judged_and_case_slots_are_restored(
     )
     assert dispatcher.messages[0]["text"].startswith(exercises.texts["fout"])
     result = slots(events)
-    assert result["oefening"]["fout"] == [case.situatie]
+    assert result["oefening"]["fout"] == [case.situation_id]
     assert result["fase"] is None and result["plaats"] is None
 
 
@@ -275,7 +275,7 @@ def test_last_answer_ends_the_round_with_score_and_advice_mode(tracker_factory, 
         dispatcher,
         domain,
         intent="oefen_antwoord",
-        entities=[{"entity": "oefen_keuze", "value": case.situatie}],
+        entities=[{"entity": "oefen_keuze", "value": case.situation_id}],
         text="x",
     )
     summary = dispatcher.messages[-1]["text"]

@@ -13,12 +13,12 @@ def protocol():
 
 
 def test_move_without_report_gives_only_the_contact_step(protocol):
-    steps = select_steps(protocol, "verhuizing", gemeld=False)
+    steps = select_steps(protocol, "verhuizing", reported=False)
     assert [s.id for s in steps] == ["verhuizing.contact_nieuwe_woonplaats"]
 
 
 def test_move_after_report_adds_the_handover_check(protocol):
-    steps = select_steps(protocol, "verhuizing", gemeld=True)
+    steps = select_steps(protocol, "verhuizing", reported=True)
     assert [s.id for s in steps] == [
         "verhuizing.contact_nieuwe_woonplaats",
         "verhuizing.overdracht_checken",
@@ -43,7 +43,7 @@ def test_payload_follows_the_contract(protocol, situation_id):
     answer = render_answer(protocol, situation_id)
     assert answer.payload["type"] == PAYLOAD_TYPE
     assert answer.payload["situatie"] == situation_id
-    assert answer.step_ids == list(protocol.situations[situation_id].stappen)
+    assert answer.step_ids == list(protocol.situations[situation_id].step_ids)
     for step in answer.payload["stappen"]:
         assert set(step) == {"id", "tekst", "bron"}
         assert step["tekst"] and step["bron"]
@@ -53,21 +53,21 @@ def test_payload_follows_the_contract(protocol, situation_id):
 def test_text_is_readable_alone_and_names_each_source(protocol, situation_id):
     answer = render_answer(protocol, situation_id)
     lines = answer.text.split("\n")
-    assert lines[0] == protocol.situations[situation_id].titel
+    assert lines[0] == protocol.situations[situation_id].title
     for number, step in enumerate(answer.payload["stappen"], 1):
         assert f"{number}. {step['tekst']} (Bron: {step['bron']})" in lines
-    assert lines[-1] == protocol.afsluiting
+    assert lines[-1] == protocol.closing_line
 
 
 def test_named_place_appears_in_text_and_payload(protocol):
-    answer = render_answer(protocol, "verhuizing", gemeld=True, plaats="Zwolle")
+    answer = render_answer(protocol, "verhuizing", reported=True, place="Zwolle")
     assert "Zwolle" in answer.text.split("\n")[0]
     assert all("Zwolle" in step["tekst"] for step in answer.payload["stappen"])
     assert "{plaats}" not in answer.text
 
 
 def test_without_place_the_text_says_new_place_of_residence(protocol):
-    answer = render_answer(protocol, "verhuizing", plaats=None)
+    answer = render_answer(protocol, "verhuizing", place=None)
     assert "nieuwe woonplaats" in answer.payload["stappen"][0]["tekst"]
     assert "{plaats}" not in answer.text
 

@@ -110,7 +110,7 @@ def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(as
     ]
     prefix, issued, session, signature = sender.split(".")
     expired = SessionSigner(TEST_SESSION_SECRET.encode(), 0, clock=lambda: 1_600_000_000).issue()
-    texts_ = load_protocol().kanaal
+    texts_ = load_protocol().channel_texts
     attempts = {
         assistant.conversation_id("eigenaar"): (401, "sessie_ontbreekt"),  # the stored id
         f"{prefix}.{issued}.{session}.{'0' * len(signature)}": (403, "sessie_onjuist"),
@@ -150,7 +150,7 @@ def test_too_many_messages_in_one_conversation_get_429_in_dutch(assistant):
         status, body = post(url, json.dumps({"sender": sender, "message": "hoi"}).encode())
         statuses.append(status)
     assert statuses[:RATE_LIMIT] == [200] * RATE_LIMIT and statuses[RATE_LIMIT:] == [429, 429]
-    assert json.loads(body)[0]["text"] == load_protocol().kanaal["te_veel"]
+    assert json.loads(body)[0]["text"] == load_protocol().channel_texts["te_veel"]
     # Other conversations go on.
     assert step_ids(assistant.say("na-te-veel", "de ouders weigeren hulp")) == [
         "weigering.direct_melden"
@@ -197,7 +197,7 @@ def test_odd_messages_get_a_sensible_reply(assistant, message):
     reply = assistant.say(f"raar-{uuid.uuid4().hex}", message)
     assert reply and all(m.get("text") or m.get("custom") for m in reply)
     assert step_ids(reply) == []
-    texts_ = load_protocol().kanaal
+    texts_ = load_protocol().channel_texts
     if len(message) > 2000:
         assert texts(reply) == texts_["te_lang"]
     if not clean_text(message):
@@ -213,7 +213,7 @@ def test_action_server_down_gives_a_dutch_message_and_the_case_continues(assista
         started = time.monotonic()
         reply = assistant.say(sender, "we hebben gemeld bij Veilig Thuis")
         assert time.monotonic() - started < 5
-        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
         assert "0800-2000" in texts(reply)
     finally:
         assistant.start_actions()
@@ -282,7 +282,7 @@ def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
         started = time.monotonic()
         reply = assistant.say("traag", "de ouders weigeren hulp")
         assert time.monotonic() - started < 8
-        assert texts(reply) == load_protocol().kanaal["geen_antwoord"]
+        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
         assert step_ids(reply) == []
     finally:
         assistant.stop_all()

@@ -172,10 +172,10 @@ def test_an_exercise_round_alternating_between_servers_and_action_servers(cluste
     sender = f"oefenen-{uuid.uuid4().hex}"
     first = case_payload(a.say(sender, "ik wil oefenen"))
     case = exercises.cases[first["casus_id"]]
-    right_option = next(o["nummer"] for o in first["opties"] if o["keuze"] == case.situatie)
+    right_option = next(o["nummer"] for o in first["opties"] if o["keuze"] == case.situation_id)
     right = b.say(sender, str(right_option))
     assert texts(right).startswith(exercises.texts["goed"])
-    assert step_ids(right) == list(case.stappen)
+    assert step_ids(right) == list(case.step_ids)
     second = case_payload(right)
     assert second["casus_id"] != case.id
     stopped = a.say(sender, "stop oefenen")

@@ -74,7 +74,7 @@ def test_a_session_from_the_server_reaches_its_own_web_conversation():
 )
 def test_an_unsigned_or_forged_sender_is_refused_and_reaches_nothing(sender, status, key):
     code, body, rasa = send({"sender": sender, "message": "het gezin is verhuisd naar Zwolle"})
-    assert code == status and body == {"error": load_protocol().kanaal[key]}
+    assert code == status and body == {"error": load_protocol().channel_texts[key]}
     assert rasa.senders == []
 
 
@@ -129,7 +129,7 @@ def test_too_many_messages_in_one_conversation_get_429_with_the_dutch_text(monke
     codes = [send({"sender": sender, "message": "hoi"}, rasa)[0] for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     _, messages, _ = send({"sender": sender, "message": "hoi"}, rasa)
-    assert messages[0]["text"] == load_protocol().kanaal["te_veel"]
+    assert messages[0]["text"] == load_protocol().channel_texts["te_veel"]
     assert len(rasa.senders) == 3  # the limited messages never reached the NLU
     assert send({"sender": new_sender(), "message": "hoi"}, rasa)[0] == 200  # others go on
 
@@ -141,7 +141,7 @@ def test_too_many_requests_from_one_address_get_429(monkeypatch):
     # The session request and the first message count; then 429, also before parsing.
     assert codes[-1] == 429
     _, body, _ = send({"sender": "x", "message": "hoi"}, address="10.9.9.9")
-    assert body == {"error": load_protocol().kanaal["te_veel"]}
+    assert body == {"error": load_protocol().channel_texts["te_veel"]}
     assert send({"sender": "x", "message": "hoi"}, address="10.1.1.1")[0] == 401
 
 

@@ -185,7 +185,7 @@ def test_a_signed_message_is_answered_in_its_thread_with_the_steps(client, caplo
     assert post["channel"] == "D0DM" and post["thread_ts"] == "1700000000.000100"
     assert "as_user" not in post
     step = load_protocol().steps["weigering.direct_melden"]
-    assert f"Bron: {step.bron}" in json.dumps(post["blocks"], ensure_ascii=False)
+    assert f"Bron: {step.source}" in json.dumps(post["blocks"], ensure_ascii=False)
     assert USER_TEXT not in caplog.text
 
 
@@ -322,13 +322,13 @@ def test_a_button_click_is_sent_on_as_its_payload_in_the_same_thread(client):
 def test_an_empty_message_gets_the_dutch_answer_of_the_guard(client):
     reply, assistant = run(channel(), signed(json.dumps(event_body("<@U0BOT>")).encode()))
     assert reply.status == 200 and assistant.messages == []
-    assert client.calls[0]["text"] == load_protocol().kanaal["leeg"]
+    assert client.calls[0]["text"] == load_protocol().channel_texts["leeg"]
 
 
 def test_a_failing_turn_still_gets_the_safe_message(client):
     reply, _ = run(channel(), signed(json.dumps(event_body()).encode()), Assistant(fail=True))
     assert reply.status == 200
-    assert [c["text"] for c in client.calls] == [load_protocol().kanaal["geen_antwoord"]]
+    assert [c["text"] for c in client.calls] == [load_protocol().channel_texts["geen_antwoord"]]
 
 
 def test_a_refusal_by_slack_is_logged_by_its_code_without_the_text(client, caplog):

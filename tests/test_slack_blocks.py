@@ -36,12 +36,12 @@ def test_a_real_answer_becomes_a_numbered_list_with_sources(protocol):
     answer = render_answer(protocol, "hulp_geweigerd")
     step = protocol.steps["weigering.direct_melden"]
     message = steps_message(answer.text, answer.payload)
-    title = protocol.situations["hulp_geweigerd"].titel
+    title = protocol.situations["hulp_geweigerd"].title
     assert block_texts(message) == [
         f"*{title}*",
-        f"*1.* {step.tekst}",
-        f"Bron: {step.bron}",
-        protocol.afsluiting,
+        f"*1.* {step.text}",
+        f"Bron: {step.source}",
+        protocol.closing_line,
     ]
     assert [b["type"] for b in message["blocks"]] == [
         "section",
@@ -53,19 +53,19 @@ def test_a_real_answer_becomes_a_numbered_list_with_sources(protocol):
     # The plain text carries the whole answer, sources included, for notifications
     # and screen readers.
     assert message["text"] == escape(answer.text)
-    assert f"(Bron: {step.bron})" in message["text"]
+    assert f"(Bron: {step.source})" in message["text"]
 
 
 def test_every_step_of_a_long_answer_is_numbered_in_contract_order(protocol):
     answer = render_answer(protocol, "stappen_meldcode")
     texts = block_texts(steps_message(answer.text, answer.payload))
     numbered = [t for t in texts if t.startswith("*") and t[1].isdigit()]
-    assert numbered == [f"*{n}.* {protocol.steps[f'meldcode.stap_{n}'].tekst}" for n in range(1, 6)]
+    assert numbered == [f"*{n}.* {protocol.steps[f'meldcode.stap_{n}'].text}" for n in range(1, 6)]
     assert sum(t.startswith("Bron: ") for t in texts) == 5
 
 
 def test_the_place_a_user_named_appears_in_title_and_steps(protocol):
-    answer = render_answer(protocol, "verhuizing", gemeld=True, plaats="Bergen op Zoom")
+    answer = render_answer(protocol, "verhuizing", reported=True, place="Bergen op Zoom")
     texts = block_texts(steps_message(answer.text, answer.payload))
     assert "Bergen op Zoom" in texts[0]
     assert sum("Bergen op Zoom" in t for t in texts[1:]) == 2
@@ -86,9 +86,11 @@ def test_markup_characters_are_escaped_everywhere():
     payload = {
         "type": "vervolgstappen",
         "situatie": "x",
+        "titel": "Titel <b> & meer",
         "stappen": [{"id": "a", "tekst": "Ouders & kind <@U1> <!here>", "bron": "A > B"}],
+        "afsluiting": "Einde & <slot>",
     }
-    message = steps_message("Titel <b> & meer\n1. x\nEinde & <slot>", payload)
+    message = steps_message("", payload)
     texts = block_texts(message)
     assert texts == [
         "*Titel &lt;b&gt; &amp; meer*",

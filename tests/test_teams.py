@@ -342,7 +342,7 @@ def test_an_answer_with_steps_becomes_an_adaptive_card_with_numbered_steps_and_s
     for number, step in enumerate(answer.payload["stappen"], 1):
         expected += [f"{number}.", step["tekst"], f"Bron: {step['bron']}"]
     assert texts[1:-1] == expected
-    assert texts[-1] == protocol.afsluiting
+    assert texts[-1] == protocol.closing_line
     assert "TextBlock" not in types(card)  # TextRuns: no Markdown in protocol or user text
 
 
@@ -572,7 +572,7 @@ def test_refused_and_ignored_requests_do_not_reach_rasa(stubs, webhook):
 
 
 def test_an_empty_message_and_a_failing_turn_get_the_dutch_safe_messages(stubs, webhook):
-    texts = load_protocol().kanaal
+    texts = load_protocol().channel_texts
 
     async def broken(message):
         raise RuntimeError("kapot")
@@ -616,6 +616,7 @@ def test_the_app_package_holds_the_filled_manifest_and_both_icons(tmp_path):
         manifest = json.loads(raw)
         assert png_size(archive.read("color.png")) == (192, 192)
         assert png_size(archive.read("outline.png")) == (32, 32)
+        assert archive.read("outline.png")[25] == 6  # RGBA: the outline needs transparency
     assert "{{" not in raw
     assert manifest["id"] == APP_ID and manifest["bots"][0]["botId"] == APP_ID
     assert manifest["developer"]["name"] == 'Gemeente "Voorbeeld"'

@@ -117,7 +117,7 @@ def intranets():
 @pytest.fixture(scope="module")
 def assistant(chromium, intranets, tmp_path_factory):
     allowed, other = intranets
-    # Only the allowed intranet is in CORS_ORIGINS (what `make serve` passes as --cors).
+    # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
     with running_assistant(
         tmp_path_factory.mktemp("webchat-logs"),
         extra_env={"WEBCHAT_ENABLED": "true"},
@@ -261,9 +261,9 @@ def assert_checklist(card, step_ids, plaats=None):
     assert [s[0] for s in steps] == step_ids
     for step_id, text, source in steps:
         step = PROTOCOL.steps[step_id]
-        with_place = plaats and step.tekst_met_plaats
-        assert text == (fill(step.tekst_met_plaats, plaats=plaats) if with_place else step.tekst)
-        assert source == f"{TEXTS['bron']}: {step.bron}"
+        with_place = plaats and step.text_with_place
+        assert text == (fill(step.text_with_place, plaats=plaats) if with_place else step.text)
+        assert source == f"{TEXTS['bron']}: {step.source}"
     assert card.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
     assert "Bron:" not in card.find_element(By.CSS_SELECTOR, ".mcw-card-title").text
 
@@ -297,13 +297,13 @@ def situations_in_the_widget(widget, driver, url):
     widget.say("ouders weigeren hulp")
     assert_checklist(widget.cards()[-1], ["weigering.direct_melden"])
     title = widget.cards()[-1].find_element(By.CSS_SELECTOR, "h3").text
-    assert title == PROTOCOL.situations["hulp_geweigerd"].titel
+    assert title == PROTOCOL.situations["hulp_geweigerd"].title
     assert widget.button("Opnieuw beginnen")  # the follow-up buttons are there
 
     question = widget.say("gezin is verhuisd naar Zwolle")
     assert (
         question[-1].find_element(By.CSS_SELECTOR, ".mcw-text").text
-        == PROTOCOL.questions["gemeld_bij_vt"].tekst
+        == PROTOCOL.questions["gemeld_bij_vt"].text
     )
     widget.click("Ja, gemeld")
     users = driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-user .mcw-text")
@@ -450,7 +450,7 @@ def test_keyboard_only_with_labels_and_visible_focus(assistant, driver):
     assert widget.log.get_attribute("role") == "log"
     assert driver.find_element(By.CSS_SELECTOR, ".mcw-status").get_attribute("role") == "status"
     box = widget.cards()[0].find_element(By.CSS_SELECTOR, "input[type=checkbox]")
-    assert box.accessible_name.endswith(PROTOCOL.steps["melding.blijven_volgen"].tekst)
+    assert box.accessible_name.endswith(PROTOCOL.steps["melding.blijven_volgen"].text)
     assert (
         widget.messages()[0].find_element(By.CSS_SELECTOR, ".mcw-sr").get_attribute("textContent")
         == f"{TEXTS['afzender_assistent']}: "

@@ -12,7 +12,6 @@ REST, the web widget, Teams and Slack all pass the text through `handle_message`
 
 import asyncio
 import logging
-import os
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -22,6 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
 from bot.channels import rate_limit
 from bot.content import load_protocol
 
@@ -31,7 +31,6 @@ MAX_MESSAGE_CHARS = 2000
 # handle_message's outcome when the conversation sent too many messages.
 RATE_LIMITED = "rate_limited"
 HANDLED = "handled"
-DEFAULT_REPLY_TIMEOUT_SECONDS = 8.0
 HEALTH_TIMEOUT_SECONDS = 2.0
 # Keep line breaks and tabs; drop other control characters (C0, C1, DEL).
 _KEEP = {"\n", "\t"}
@@ -43,8 +42,7 @@ def clean_text(text: str) -> str:
 
 
 def reply_timeout() -> float:
-    value = os.environ.get("REPLY_TIMEOUT_SECONDS", "").strip()
-    return float(value) if value else DEFAULT_REPLY_TIMEOUT_SECONDS
+    return settings.reply_timeout_seconds()
 
 
 _health: Dict[str, Any] = {"loop": None, "session": None}
@@ -65,7 +63,7 @@ def _health_session() -> aiohttp.ClientSession:
 async def action_server_up() -> bool:
     """Asked before each message: with the action server down, Rasa would log the
     failure and go on, and the user would get follow-up buttons without steps."""
-    url = os.environ.get("ACTION_SERVER_URL", "")
+    url = settings.action_server_url()
     if not url:
         return True
     health = url.rsplit("/webhook", 1)[0] + "/health"
@@ -118,7 +116,7 @@ async def handle_message(
     """Runs one turn; every path sends the user at least one message.
 
     Returns RATE_LIMITED when the conversation is over its limit, else HANDLED."""
-    texts = load_protocol().kanaal
+    texts = load_protocol().channel_texts
     if not rate_limit.limiter("conversation").allow(sender_id):
         await output.send_text_message(sender_id, texts["te_veel"])
         return RATE_LIMITED

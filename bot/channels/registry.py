@@ -19,8 +19,9 @@ from typing import Dict, List, Tuple
 
 import yaml
 
+from bot import settings
+
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
-TRUE_VALUES = {"1", "true", "ja", "yes", "on", "aan"}
 
 
 class ChannelConfigError(Exception):
@@ -79,8 +80,11 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
     for key, section in sections.items():
         channel = _known(key)
         required = [v for v in _variables(section) if v not in channel.optional]
-        switch_value = os.environ.get(channel.switch, "").strip().lower() if channel.switch else ""
-        switched = switch_value in TRUE_VALUES or (channel.default_on and not switch_value)
+        try:
+            switched = bool(channel.switch) and settings.flag(channel.switch, channel.default_on)
+        except settings.SettingsError as error:
+            problems.append(str(error))
+            continue
         given = [v for v in required if _is_set(v)]
         if not required and not channel.switch:
             active[key] = section  # no settings needed: always on

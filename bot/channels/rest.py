@@ -36,7 +36,7 @@ def _error(status: int, message: str) -> HTTPResponse:
 
 
 def _texts() -> Dict[str, str]:
-    return load_protocol().kanaal
+    return load_protocol().channel_texts
 
 
 def parse_body(raw: bytes) -> Dict[str, Any]:

@@ -10,9 +10,10 @@ refuse the whole message.
 """
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
+from bot.render import SOURCE_LABEL, steps_text
 
 SECTION_MAX_CHARS = 3000
 TEXT_MAX_CHARS = 4000
@@ -20,8 +21,6 @@ BUTTON_TITLE_MAX_CHARS = 75
 BUTTONS_PER_BLOCK = 25
 MAX_BLOCKS = 50
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# A numbered line of the readable text: "1. ..." (bot.render).
-_STEP_LINE = re.compile(r"^\d+\.\s")
 
 
 def escape(text: str) -> str:
@@ -64,44 +63,31 @@ def is_steps_payload(payload: Any) -> bool:
     )
 
 
-def split_text(text: str) -> Tuple[List[str], List[str]]:
-    """The lines before the numbered steps (title) and after them (closing)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    numbered = [i for i, line in enumerate(lines) if _STEP_LINE.match(line)]
-    if not numbered:
-        return lines, []
-    return lines[: numbered[0]], lines[numbered[-1] + 1 :]
-
-
-def _fallback(text: str, steps: List[Dict[str, Any]]) -> str:
-    if text.strip():
-        return mrkdwn(text.strip(), TEXT_MAX_CHARS)
-    lines = [
-        f"{n}. {s.get('tekst', '')} (Bron: {s.get('bron', '')})" for n, s in enumerate(steps, 1)
-    ]
-    return mrkdwn("\n".join(lines), TEXT_MAX_CHARS)
+def _fallback(text: str, payload: Dict[str, Any]) -> str:
+    return mrkdwn(text.strip() or steps_text(payload), TEXT_MAX_CHARS)
 
 
 def steps_message(text: str, payload: Dict[str, Any]) -> Dict[str, Any]:
     """The `vervolgstappen` payload as a numbered list, each step with its source.
 
-    `text` is the readable answer that came with the payload: its title and
-    closing line frame the list, and it is the message's plain `text`.
+    Title and closing line come from the payload (`titel`, `afsluiting`); `text`,
+    the readable answer that came with it, is only the message's plain `text`.
     """
     steps = [s for s in payload["stappen"] if isinstance(s, dict)]
-    title, closing = split_text(text)
+    title = str(payload.get("titel") or "").strip()
+    closing = str(payload.get("afsluiting") or "").strip()
     blocks: List[Dict[str, Any]] = []
     if title:
-        blocks.append(section("\n".join(f"*{mrkdwn(line, 300)}*" for line in title)))
+        blocks.append(section(f"*{mrkdwn(title, 300)}*"))
     for number, step in enumerate(steps, 1):
         blocks.append(
             section(f"*{number}.* " + mrkdwn(str(step.get("tekst", "")), SECTION_MAX_CHARS - 10))
         )
-        blocks.append(context("Bron: " + mrkdwn(str(step.get("bron", "")), 2000)))
+        blocks.append(context(f"{SOURCE_LABEL}: " + mrkdwn(str(step.get("bron", "")), 2000)))
     if closing:
         blocks.append({"type": "divider"})
-        blocks.append(section(mrkdwn("\n".join(closing))))
-    message: Dict[str, Any] = {"text": _fallback(text, steps)}
+        blocks.append(section(mrkdwn(closing)))
+    message: Dict[str, Any] = {"text": _fallback(text, payload)}
     if len(blocks) <= MAX_BLOCKS:
         message["blocks"] = blocks
     return message

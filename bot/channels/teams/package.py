@@ -4,20 +4,18 @@
         --website https://www.voorbeeld.nl [--privacy URL] [--voorwaarden URL] [--uit PAD]
 
 The app id comes from TEAMS_APP_ID (.env). The two icons Teams requires
-(192x192 in colour, 32x32 white outline on transparent) are drawn here with
-the standard library, so no binary files live in the repository.
+(192x192 in colour, 32x32 white outline on transparent) are files next to
+the manifest template.
 """
 
 import argparse
 import io
 import json
 import re
-import struct
 import sys
 import zipfile
-import zlib
 from pathlib import Path
-from typing import Callable, Dict, Tuple
+from typing import Dict
 
 from bot import settings
 
@@ -25,49 +23,11 @@ TEMPLATE = settings.PROJECT_ROOT / "deploy" / "teams" / "manifest.json"
 DEFAULT_OUTPUT = settings.PROJECT_ROOT / "build" / "teams" / "meldcode-teams.zip"
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-ACCENT = (0x1F, 0x5F, 0x8B, 255)
-WHITE = (255, 255, 255, 255)
-CLEAR = (0, 0, 0, 0)
-Pixel = Tuple[int, int, int, int]
-
-
-def png(size: int, pixel: Callable[[float, float], Pixel]) -> bytes:
-    """An RGBA PNG; `pixel` gets coordinates from 0 to 1."""
-    rows = b"".join(
-        b"\x00" + b"".join(bytes(pixel((x + 0.5) / size, (y + 0.5) / size)) for x in range(size))
-        for y in range(size)
-    )
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-def _checklist(x: float, y: float) -> bool:
-    """Three rows of a box and a line: a list of steps."""
-    for top in (0.22, 0.44, 0.66):
-        if top <= y <= top + 0.12 and (0.18 <= x <= 0.30 or 0.38 <= x <= 0.82):
-            return True
-    return False
+ICON_NAMES = ("color.png", "outline.png")
 
 
 def icons() -> Dict[str, bytes]:
-    return {
-        "color.png": png(192, lambda x, y: WHITE if _checklist(x, y) else ACCENT),
-        "outline.png": png(32, lambda x, y: WHITE if _checklist(x, y) else CLEAR),
-    }
+    return {name: (TEMPLATE.parent / name).read_bytes() for name in ICON_NAMES}
 
 
 def manifest(values: Dict[str, str]) -> Dict:

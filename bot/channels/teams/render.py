@@ -19,6 +19,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
+from bot.render import SOURCE_LABEL, steps_text
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.4"
@@ -101,14 +102,12 @@ def _card(body: List[Dict[str, Any]], text: str, buttons: List[Dict[str, Any]]) 
 def steps_card(
     text: str, payload: Dict[str, Any], buttons: Optional[List[Dict[str, Any]]] = None
 ) -> Dict[str, Any]:
-    """The answer of bot.render as a card: title, numbered steps with source, closing line.
-
-    The title is the first line of the text and the closing line its last line
-    (bot.render writes title, one line per step, closing line).
-    """
+    """The `vervolgstappen` payload as a card: title, numbered steps with source,
+    closing line, all from the payload's own fields; `text` is only the fallback."""
     steps = [s for s in payload.get("stappen", []) if isinstance(s, dict)]
-    lines = [line for line in text.splitlines() if line.strip()]
-    body = [_run(lines[0], weight="Bolder", size="Medium")] if lines else []
+    title = str(payload.get("titel") or "").strip()
+    closing = str(payload.get("afsluiting") or "").strip()
+    body = [_run(title, weight="Bolder", size="Medium")] if title else []
     for number, step in enumerate(steps, 1):
         body.append(
             {
@@ -125,14 +124,18 @@ def steps_card(
                         "width": "stretch",
                         "items": [
                             _run(str(step.get("tekst", ""))),
-                            _run(f"Bron: {step.get('bron', '')}", isSubtle=True, size="Small"),
+                            _run(
+                                f"{SOURCE_LABEL}: {step.get('bron', '')}",
+                                isSubtle=True,
+                                size="Small",
+                            ),
                         ],
                     },
                 ],
             }
         )
-    if len(lines) >= len(steps) + 2:
-        body.append({**_run(lines[-1], isSubtle=True), "spacing": "Medium", "separator": True})
+    if closing:
+        body.append({**_run(closing, isSubtle=True), "spacing": "Medium", "separator": True})
     return _card(body, text, buttons or [])
 
 
@@ -159,6 +162,7 @@ def reply_activity(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     buttons = [b for b in message.get("buttons") or [] if isinstance(b, dict)]
     custom = message.get("custom")
     if isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE:
+        text = text or steps_text(custom)
         return _with_card(steps_card(text, custom, buttons), text)
     if buttons:
         return _with_card(_card(_paragraphs(text), text, buttons), text)

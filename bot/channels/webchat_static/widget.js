@@ -94,9 +94,10 @@
     });
   }
 
-  // REST replies -> items to show and keep. The text of an answer with steps
-  // (title, numbered steps, closing line) becomes the checklist's title and
-  // closing line, so that the steps are not shown twice.
+  // REST replies -> items to show and keep. An answer with steps comes as its
+  // readable text followed by the payload; the checklist shows the payload's
+  // own titel and afsluiting, and the text just before it is dropped, so that
+  // the steps are not shown twice.
   function toItems(messages) {
     var items = [];
     messages.forEach(function (m) {
@@ -108,16 +109,14 @@
         var steps = custom.stappen.map(function (s) {
           return { id: textOf(s && s.id), tekst: textOf(s && s.tekst), bron: textOf(s && s.bron) };
         });
-        var card = { who: "bot", kind: "stappen", titel: "", afsluiting: "", stappen: steps,
+        var card = { who: "bot", kind: "stappen", titel: textOf(custom.titel),
+          afsluiting: textOf(custom.afsluiting), stappen: steps,
           klaar: steps.map(function () { return false; }) };
         var before = items[items.length - 1];
-        if (before && before.kind === "text" && before.buttons.length === 0) {
-          var lines = before.text.split("\n");
-          if (lines.length === steps.length + 2 && /^1\. /.test(lines[1] || "")) {
-            card.titel = lines[0];
-            card.afsluiting = lines[lines.length - 1];
-            items.pop();
-          }
+        // Rasa sends an answer's text just before its payload; the title proves it is that text.
+        if (before && before.kind === "text" && before.buttons.length === 0 && card.titel &&
+            before.text.indexOf(card.titel) === 0) {
+          items.pop();
         }
         items.push(card);
       } else if (typeof m.text === "string" || Array.isArray(m.buttons)) {

@@ -1,0 +1,33 @@
+"""Every private member of Rasa that this project uses, in one list.
+
+Private members can change in any Rasa release without notice. The project
+is built and tested on Rasa 3.6.x; tests/test_rasa_internals.py fails loudly
+on another version, listing these, and on 3.6.x checks that each still exists
+and that the list is complete. Update this list when a module starts or stops
+using one.
+"""
+
+from typing import NamedTuple, Tuple
+
+SUPPORTED_RASA = "3.6."
+
+
+class PrivateMember(NamedTuple):
+    used_in: str  # project file, relative to the project root
+    rasa_class: str  # "module:Class"
+    name: str
+    why: str
+
+
+PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
+    PrivateMember(
+        "bot/rasa_patches.py",
+        "rasa.core.actions.action:RemoteAction",
+        "_validate_action_result",
+        "wrapped: the response schema is checked once, not on every call",
+    ),
+    *(
+        PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
+        for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)
+    ),
+)
