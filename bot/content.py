@@ -30,7 +30,6 @@ CHANNEL_TEXT_KEYS = (
     "sessie_ontbreekt",
     "sessie_onjuist",
     "sessie_verlopen",
-    "rest_uit",
 )
 # Slots the forms ask for; each needs a question under `vragen`.
 QUESTION_SLOTS = ("fase", "gemeld_bij_vt")
