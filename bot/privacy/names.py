@@ -81,6 +81,8 @@ def _lookup_folder(deduce: Any) -> Path:
         else:
             target.mkdir(parents=True)
             (target / "items.txt").write_text("", encoding="utf-8")
+    # Its cache is built here too, so no process ever reads a half-written one.
+    _deduce_at(deduce, building)
     try:
         os.rename(building, folder)
     except OSError:  # another process was first
@@ -100,9 +102,8 @@ def _names_config(deduce: Any) -> dict:
     return config
 
 
-def _build() -> Any:
-    deduce = _import_deduce()
-    folder = _lookup_folder(deduce)
+def _deduce_at(deduce: Any, folder: Path) -> Any:
+    """A Deduce with the name annotators, its lookup lists and cache in `folder`."""
     root = logging.getLogger()
     level = root.level
     try:
@@ -113,7 +114,12 @@ def _build() -> Any:
             cache_path=folder,
         )
     finally:
-        root.setLevel(level)
+        root.setLevel(level)  # deduce logs at INFO while it builds
+
+
+def _build() -> Any:
+    deduce = _import_deduce()
+    return _deduce_at(deduce, _lookup_folder(deduce))
 
 
 def load() -> Any:
