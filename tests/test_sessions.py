@@ -177,3 +177,13 @@ def test_sanic_refuses_large_bodies_from_the_setting(monkeypatch):
     monkeypatch.setenv("MAX_REQUEST_BYTES", "nul")
     settings.limit_request_size()
     assert os.environ["SANIC_REQUEST_MAX_SIZE"] == str(settings.DEFAULT_MAX_REQUEST_BYTES)
+
+
+def test_the_rest_blueprint_registers_its_three_routes_on_a_sanic_app():
+    from sanic import Sanic
+
+    app = Sanic(f"rest_{os.getpid()}", configure_logging=False)
+    app.blueprint(SafeRestInput().blueprint(Rasa()), url_prefix="/webhooks/rest")
+    app.router.finalize()
+    paths = {route.path for route in app.router.routes}
+    assert {"webhooks/rest", "webhooks/rest/webhook", "webhooks/rest/session"} <= paths

@@ -70,8 +70,12 @@ class SafeRestInput(RestInput):
         async def receive(request: Request) -> HTTPResponse:
             return await self.receive(request, on_new_message)
 
+        async def new_session(request: Request) -> HTTPResponse:
+            return await self.new_session(request)
+
+        # Sanic marks each handler with its blueprint: a function, not a bound method.
         blueprint = webhook_blueprint("safe_rest_webhook", receive)
-        blueprint.add_route(self.new_session, "/session", methods=["POST"])
+        blueprint.add_route(new_session, "/session", methods=["POST"])
         return blueprint
 
     async def new_session(self, request: Request) -> HTTPResponse:
