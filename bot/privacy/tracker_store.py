@@ -23,6 +23,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import settings
+from bot.privacy import names
 from bot.privacy.redact import redact_value
 from bot.privacy.retention import purge_every_day
 
@@ -53,6 +54,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         # No event broker: events would leave the store unredacted.
         super().__init__(domain=domain, event_broker=None, **connection)
         self._purge_task: Optional[asyncio.Task] = None
+        # Names are redacted by deduce: without it nothing could be stored safely,
+        # so a missing or broken install stops the start here, with its reason.
+        names.load()
 
     def stored_event(self, event: Event) -> Any:
         """What Rasa's save serialises for `event`: a redacted stand-in."""
