@@ -45,8 +45,8 @@ def run_rasa(args: List[str]) -> int:
     from bot.channels.registry import ChannelConfigError
 
     try:
-        rasa_patches.api_token()
-    except rasa_patches.ApiTokenError as error:
+        settings.rasa_api_token()
+    except settings.SettingsError as error:
         print(f"FOUT: {error}", file=sys.stderr)
         return 2
     rasa_patches.install()
@@ -197,6 +197,11 @@ def main(argv: List[str] = None) -> int:
         return with_action_server(["shell", "--model", "models", "--endpoints", "endpoints.yml"])
     if args.command == "serve":
         port = str(settings.rasa_port())
+        try:
+            security = server_args()
+        except settings.SettingsError as error:  # before the action server starts
+            print(f"FOUT: {error}", file=sys.stderr)
+            return 2
         return with_action_server(
             [
                 "run",
@@ -206,7 +211,7 @@ def main(argv: List[str] = None) -> int:
                 "endpoints.yml",
                 "--port",
                 port,
-                *server_args(),
+                *security,
             ]
         )
     return run_rasa(args.rasa_args)

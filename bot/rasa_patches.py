@@ -36,27 +36,6 @@ def action_response_validator():
     return validator_class(schema)
 
 
-MIN_API_TOKEN_CHARS = 32
-
-
-class ApiTokenError(ValueError):
-    """RASA_API_TOKEN is too short; the message says what to do."""
-
-
-def api_token() -> str:
-    """RASA_API_TOKEN, checked: empty (API off) or at least 32 characters."""
-    import os
-
-    token = os.environ.get("RASA_API_TOKEN", "").strip()
-    if token and len(token) < MIN_API_TOKEN_CHARS:
-        raise ApiTokenError(
-            f"RASA_API_TOKEN is te kort ({len(token)} tekens); gebruik minstens "
-            f"{MIN_API_TOKEN_CHARS} willekeurige tekens, bijvoorbeeld de uitvoer van "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
-        )
-    return token
-
-
 def auth_token_from_environment() -> None:
     """`rasa run` takes its auth token from RASA_API_TOKEN when none is on the command line."""
     import rasa.cli.run
@@ -67,7 +46,9 @@ def auth_token_from_environment() -> None:
 
     def run(args) -> None:
         if getattr(args, "enable_api", False) and not getattr(args, "auth_token", None):
-            args.auth_token = api_token() or None
+            from bot import settings
+
+            args.auth_token = settings.rasa_api_token()
         return original(args)
 
     run.token_from_environment = True

@@ -6,14 +6,13 @@ of processes). Enough to stop one script or one stuck client from flooding
 the NLU; a reverse proxy can add a global limit (docs/deploy.md).
 """
 
-import os
 import time
 from collections import OrderedDict, deque
 from typing import Callable, Deque, Dict
 
+from bot import settings
+
 WINDOW_SECONDS = 60.0
-DEFAULT_PER_CONVERSATION = 30
-DEFAULT_PER_ADDRESS = 120
 # Keys kept at most; the least recently used go first (a flood of new keys
 # cannot grow the memory).
 MAX_KEYS = 50_000
@@ -46,22 +45,13 @@ class RateLimiter:
         return allowed
 
 
-def _setting(name: str, default: int) -> int:
-    value = os.environ.get(name, "").strip()
-    return int(value) if value else default
-
-
 _limiters: Dict[str, RateLimiter] = {}
 
 
 def limiter(kind: str) -> RateLimiter:
     """The process's limiter for `conversation` or `address`, made on first use."""
     if kind not in _limiters:
-        if kind == "conversation":
-            limit = _setting("RATE_LIMIT_PER_CONVERSATION", DEFAULT_PER_CONVERSATION)
-        else:
-            limit = _setting("RATE_LIMIT_PER_ADDRESS", DEFAULT_PER_ADDRESS)
-        _limiters[kind] = RateLimiter(limit)
+        _limiters[kind] = RateLimiter(settings.rate_limit(kind))
     return _limiters[kind]
 
 

@@ -24,8 +24,7 @@ from bot import settings
 
 PREFIX = "web"
 SECRET_FILE_NAME = "web-session-secret"
-MIN_SECRET_CHARS = 32
-DEFAULT_MAX_AGE_HOURS = 24
+MIN_SECRET_CHARS = settings.MIN_SESSION_SECRET_CHARS
 _SIGNATURE_HEX_CHARS = 32
 
 
@@ -45,12 +44,8 @@ def _secret_file() -> Path:
 
 def load_secret() -> bytes:
     """WEB_SESSION_SECRET, or the generated one in data/local (made on first use)."""
-    configured = os.environ.get("WEB_SESSION_SECRET", "").strip()
+    configured = settings.web_session_secret()
     if configured:
-        if len(configured) < MIN_SECRET_CHARS:
-            raise settings.SettingsError(
-                f"WEB_SESSION_SECRET moet minstens {MIN_SECRET_CHARS} tekens lang zijn."
-            )
         return configured.encode("utf-8")
     path = _secret_file()
     if not path.exists():
@@ -69,11 +64,6 @@ def load_secret() -> bytes:
     return value.encode("utf-8")
 
 
-def max_age_seconds() -> int:
-    value = os.environ.get("WEB_SESSION_MAX_AGE_HOURS", "").strip()
-    return int(float(value) * 3600) if value else DEFAULT_MAX_AGE_HOURS * 3600
-
-
 @dataclass
 class SessionSigner:
     secret: bytes
@@ -82,7 +72,7 @@ class SessionSigner:
 
     @classmethod
     def from_settings(cls) -> "SessionSigner":
-        return cls(load_secret(), max_age_seconds())
+        return cls(load_secret(), settings.web_session_max_age_seconds())
 
     def _signature(self, issued: str, session: str) -> str:
         message = f"{PREFIX}.{issued}.{session}".encode("ascii")

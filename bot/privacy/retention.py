@@ -16,7 +16,6 @@ itself; `make purge` runs it once. Only counts are logged.
 
 import asyncio
 import logging
-import os
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Optional
@@ -29,7 +28,6 @@ from bot import settings
 logger = logging.getLogger(__name__)
 
 SECONDS_PER_DAY = 24 * 60 * 60
-DEFAULT_INTERVAL_HOURS = 24
 SESSION_STARTED = "session_started"  # Rasa's SessionStarted.type_name
 _DELETE_BATCH = 500
 
@@ -127,14 +125,9 @@ def purge(days: int, now: Optional[float] = None) -> PurgeResult:
         engine.dispose()
 
 
-def interval_hours() -> float:
-    value = os.environ.get("PURGE_INTERVAL_HOURS", "").strip()
-    return float(value) if value else DEFAULT_INTERVAL_HOURS
-
-
 async def purge_every_day(first_delay_seconds: float = 60.0) -> None:
     """The server's own daily purge (PURGE_INTERVAL_HOURS, 0 = off: use an external timer)."""
-    hours = interval_hours()
+    hours = settings.purge_interval_hours()
     if hours <= 0:
         return
     await asyncio.sleep(first_delay_seconds)
