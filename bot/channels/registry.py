@@ -39,6 +39,7 @@ class Channel:
 
 REST_KEY = "bot.channels.rest.SafeRestInput"
 WEBCHAT_KEY = "bot.channels.webchat.WebchatInput"
+TEAMS_KEY = "bot.channels.teams.TeamsInput"
 # Channels not listed here are always on.
 CHANNELS = (
     # REST_ENABLED=false: deployments that only use Teams or Slack expose no open channel.
@@ -46,7 +47,7 @@ CHANNELS = (
     Channel("Webwidget", WEBCHAT_KEY, switch="WEBCHAT_ENABLED"),
     Channel(
         "Microsoft Teams",
-        "bot.channels.teams.TeamsInput",
+        TEAMS_KEY,
         optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL"),
     ),
     Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
@@ -110,6 +111,13 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
             "De webwidget stuurt zijn berichten via het REST-kanaal: zet REST_ENABLED op true "
             "of WEBCHAT_ENABLED op false."
         )
+    if TEAMS_KEY in active:
+        from bot.channels.teams.auth import TeamsConfigError, check_tenant
+
+        try:
+            check_tenant(settings.text_setting("TEAMS_TENANT_ID"))
+        except TeamsConfigError as error:  # named before Rasa starts, not in a traceback
+            problems.append(f"Microsoft Teams: {error}")
     if problems:
         raise ChannelConfigError("\n".join(problems))
     return active
