@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,8 @@ START_TIMEOUT_SECONDS = int(os.environ.get("MELDCODE_TEST_START_TIMEOUT", "240")
 REQUEST_TIMEOUT_SECONDS = 60
 TEST_SESSION_SECRET = "test-" + "0123456789abcdef" * 3
 _SESSIONS: Dict[str, str] = {}
+# Tests send in parallel: one session per name, also when threads ask at once.
+_SESSIONS_LOCK = threading.Lock()
 
 
 def free_port() -> int:
@@ -164,10 +167,11 @@ class Assistant:
 
     def session(self, name: str) -> str:
         """The signed sender for the test's conversation `name`, issued once by the server."""
-        if name not in self.sessions:
-            reply = http_json(f"{self.url}/webhooks/rest/session", {})
-            self.sessions[name] = reply["sender"]
-        return self.sessions[name]
+        with _SESSIONS_LOCK:
+            if name not in self.sessions:
+                reply = http_json(f"{self.url}/webhooks/rest/session", {})
+                self.sessions[name] = reply["sender"]
+            return self.sessions[name]
 
     def conversation_id(self, name: str) -> str:
         """The id under which the server stores the conversation `name` (web:<session>)."""

@@ -64,3 +64,39 @@ def test_domain_examples_from_the_issue():
     assert redact("het gezin is verhuisd naar Bergen op Zoom") == (
         "het gezin is verhuisd naar Bergen op Zoom"
     )
+
+
+def assistant_texts():
+    """Everything the assistant itself says: it is stored (redacted) as bot messages."""
+    import yaml
+
+    from bot.channels.webchat import load_texts
+    from bot.content import load_protocol
+    from bot.render import render_answer
+
+    protocol = load_protocol()
+    texts = [protocol.closing_line, protocol.technical_error, *protocol.channel_texts.values()]
+    for question in protocol.questions.values():
+        texts += [question.text, *[str(b) for b in question.buttons]]
+    for situation in protocol.situations:
+        for reported in (False, True):
+            for place in (None, "Zwolle", "Den Haag", "Emmen"):
+                texts.append(render_answer(protocol, situation, reported, place).text)
+    domain = yaml.safe_load((settings.PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    for variants in domain["responses"].values():
+        texts += [v["text"] for v in variants if "text" in v]
+        texts += [b["title"] for v in variants for b in v.get("buttons", [])]
+    texts += list(load_texts().values())
+    return texts
+
+
+def test_name_redaction_never_touches_the_assistants_own_texts():
+    """ "(Bron: ...)", "Vink een stap aan", "Pas het aan": deduce knows these as
+    surnames. Only the patterns may change the assistant's texts (the full date of
+    a source, "8 mei 2018", becomes [DATUM] like any full date)."""
+    from bot.privacy.redact import redact_patterns
+
+    texts = assistant_texts()
+    assert len(texts) > 100
+    changed = [(t, redact(t)) for t in texts if redact(t) != redact_patterns(t)]
+    assert changed == []

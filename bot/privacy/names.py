@@ -33,7 +33,8 @@ PERSON_TAGS = ("persoon", "patient")
 # the patient's own name as metadata, which this assistant never has).
 SKIPPED_ANNOTATORS = ("patient_name",)
 NAME_LISTS = ("names/", "whitelist/")
-PLACES_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "nlu" / "lookup_plaatsen.yml"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+PLACES_FILE = PROJECT_ROOT / "data" / "nlu" / "lookup_plaatsen.yml"
 
 _lock = threading.RLock()
 _state: dict = {"deduce": None, "loading_thread": None}
@@ -205,7 +206,8 @@ def name_spans(text: str) -> List[Tuple[int, int]]:
 
 
 # Words of this domain that deduce may take for (part of) a name: "Stap 2",
-# "Groep 7", "Wijkteam Stap". They are cut from the edges of a name.
+# "Groep 7", "Wijkteam Stap". They are cut from the edges of a name. The words
+# of the assistant's own texts count too (_assistant_words).
 DOMAIN_WORDS = {
     "stap",
     "groep",
@@ -219,8 +221,27 @@ DOMAIN_WORDS = {
     "meldcode",
     "ggd",
     "cjg",
+    "bron",
 }
 _places: dict = {}
+# The assistant's own wording (no person names in these files): a word it uses
+# itself, such as "Bron", "Vink" or "Pas" at the start of a sentence, is no name.
+ASSISTANT_TEXT_FILES = (
+    PROJECT_ROOT / "bot" / "content" / "vervolgstappen.yml",
+    PROJECT_ROOT / "bot" / "content" / "webwidget.yml",
+    PROJECT_ROOT / "domain.yml",
+)
+_vocabulary: dict = {}
+
+
+def _assistant_words() -> set:
+    if "words" not in _vocabulary:
+        words = set(DOMAIN_WORDS)
+        for path in ASSISTANT_TEXT_FILES:
+            text = path.read_text(encoding="utf-8")
+            words |= {w.lower() for w in _WORD.findall(text)}
+        _vocabulary["words"] = words
+    return _vocabulary["words"]
 
 
 def _place_names() -> set:
@@ -253,12 +274,14 @@ def _is_place(text: str, start: int, end: int) -> bool:
 
 
 def _without_domain_words(text: str, start: int, end: int) -> Tuple[int, int]:
-    """The span without domain words at its edges; (start, start) when none is left."""
+    """The span without the assistant's own words at its edges; (start, start)
+    when none is left."""
     words = list(_WORD.finditer(text, start, end))
+    own = _assistant_words()
     kept = list(words)
-    while kept and kept[0].group(0).lower() in DOMAIN_WORDS:
+    while kept and kept[0].group(0).lower() in own:
         kept.pop(0)
-    while kept and kept[-1].group(0).lower() in DOMAIN_WORDS:
+    while kept and kept[-1].group(0).lower() in own:
         kept.pop()
     if not kept:
         return start, start
