@@ -106,9 +106,14 @@ def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assi
     assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
 
     # The NLU got the text without the mention; the display name was not stored.
-    user_texts = [
-        json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread) if kind == "user"
-    ]
+    # Rasa saves the turn after its replies went out: wait for the store.
+    deadline = time.monotonic() + 30
+    while True:
+        rows = tracker_rows(assistant, thread)
+        user_texts = [json.loads(data)["text"] for kind, data in rows if kind == "user"]
+        if user_texts or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert user_texts == ["de ouders weigeren hulp"]
     assert "Jan Jansen" not in assistant.tracker_db.read_bytes().decode("latin-1")
     assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
