@@ -1,4 +1,5 @@
-"""End to end over Slack: real action server and Rasa server, a stub Slack Web API.
+"""End to end over Slack: the shared assistant (tests/shared_assistant.py), a
+stub Slack Web API.
 
 Signed Events API requests go to /webhooks/slack/webhook; the answers must
 arrive on the stub as chat.postMessage calls in the thread of the message.
@@ -8,32 +9,24 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
 from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.content import load_protocol
-from tests.servers import post_json, running_assistant
+from harness.servers import post_json
+from tests.shared_assistant import SLACK_SECRET as SECRET
+from tests.shared_assistant import SLACK_TOKEN as TOKEN
 from tests.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
 
-SECRET = "e2e-ondertekengeheim"
-TOKEN = "xoxb-e2e-test"
-
 
 @pytest.fixture(scope="module")
-def slack(tmp_path_factory):
-    with SlackStub() as stub:
-        settings = {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": stub.url,
-            "SLACK_CHANNEL": "",
-        }
-        with running_assistant(tmp_path_factory.mktemp("e2e-slack-logs"), settings) as assistant:
-            yield Slack(assistant.url + "/webhooks/slack/webhook", stub, assistant.url)
+def slack(assistant, slack_stub):
+    return Slack(assistant.url + "/webhooks/slack/webhook", slack_stub, assistant.url)
 
 
 class Slack:
@@ -223,14 +216,15 @@ def move_step_text() -> str:
 def test_a_dm_case_reaches_neither_a_channel_thread_nor_a_rest_client(slack):
     """State told in a DM stays there: a channel thread of the same user and a
     REST request with the user's or the conversation's id see none of it."""
-    user, dm = "U0ISOLATIE", "D0ISOLATIE"
+    own = uuid.uuid4().hex[:8].upper()  # ids no other test of the shared assistant uses
+    user, dm, public = f"U0ISO{own}", f"D0ISO{own}", f"C0ISO{own}"
     first, _ = slack.message("ik blijf me zorgen maken over een leerling", user=user, channel=dm)
     assert slack.stub.wait_for_post(lambda body: body.get("thread_ts") == first) is not None
     reported, _ = slack.message("we hebben gemeld bij Veilig Thuis", user=user, channel=dm)
     assert slack.reply_with_step(reported, "melding.blijven_volgen") is not None
 
     # The same user in a public channel: a new case, so the assistant must ask.
-    thread = slack.mention("het gezin is verhuisd naar Zwolle", channel="C0PUBLIEK", user=user)
+    thread = slack.mention("het gezin is verhuisd naar Zwolle", channel=public, user=user)
     asked = slack.stub.wait_for_post(lambda body: body.get("thread_ts") == thread)
     assert asked is not None and "Bron:" not in asked.get("text", "")
     in_thread = json.dumps(
@@ -240,7 +234,7 @@ def test_a_dm_case_reaches_neither_a_channel_thread_nor_a_rest_client(slack):
 
     # REST with what an outsider can know: refused, and the DM case is unchanged.
     url = f"{slack.base_url}/webhooks/rest/webhook"
-    for sender in (user, dm, "slack:T0TEST:D0ISOLATIE"):
+    for sender in (user, dm, f"slack:T0TEST:{dm}"):
         status, body = post_json(url, {"sender": sender, "message": "opnieuw beginnen"})
         assert status == 401 and body == {
             "error": load_protocol().channel_texts["sessie_ontbreekt"]

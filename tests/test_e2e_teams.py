@@ -1,5 +1,6 @@
-"""End to end over Teams: the real assistant with the Teams channel switched on by
-TEAMS_* settings that point at local stubs of Microsoft's services.
+"""End to end over Teams: the shared assistant (tests/shared_assistant.py), with
+the Teams channel switched on by TEAMS_* settings that point at local stubs of
+Microsoft's services.
 
 A signed channel message with a mention goes in; the stubbed Bot Connector
 receives the reply card with the steps and their sources. Requests without a
@@ -18,8 +19,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from tests.servers import PROJECT_ROOT, post_json, running_assistant
-from tests.teams_stubs import TENANT_ID, TeamsStubs, channel_message, new_key
+from harness.servers import PROJECT_ROOT, post_json
+from tests.teams_stubs import TENANT_ID, channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -31,16 +32,9 @@ def domain_text(response):
     return domain["responses"][response][0]["text"]
 
 
-@pytest.fixture(scope="module")
-def stubs():
-    with TeamsStubs() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def assistant(stubs, tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("teams-e2e"), extra_env=stubs.env()) as running:
-        yield running
+@pytest.fixture
+def stubs(teams_stubs):
+    return teams_stubs
 
 
 def post(assistant, activity, authorization=None):
@@ -184,15 +178,17 @@ def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistan
     message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
     assert post(assistant, message, f"Bearer {stubs.sign()}") == 200
     stubs.wait_for(lambda a: with_steps(a, thread))
+    deadline = time.monotonic() + 30
+    while not tracker_rows(assistant, thread) and time.monotonic() < deadline:
+        time.sleep(0.5)
     before = tracker_rows(assistant, thread)
     assert before
     url = f"{assistant.url}/webhooks/rest/webhook"
     # What an outsider can know or guess: the thread id, the AAD object id, the stored id.
     for sender in (thread, message["from"]["aadObjectId"], f"teams:{TENANT_ID}:{thread}"):
         status, body = post_json(url, {"sender": sender, "message": "het gezin is verhuisd"})
-        assert status == 401 and body == {
-            "error": load_protocol().channel_texts["sessie_ontbreekt"]
-        }
+        assert status == 401
+        assert body == {"error": load_protocol().channel_texts["sessie_ontbreekt"]}
     assert tracker_rows(assistant, thread) == before
 
 

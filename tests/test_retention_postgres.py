@@ -10,8 +10,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.retention import purge
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from harness.services import postgres_server
 from tests.conftest import PROJECT_ROOT
-from tests.services import postgres_server
 from tests.test_privacy_store import DAY, session
 
 pytestmark = pytest.mark.integration

@@ -1,6 +1,11 @@
 """Bad input and faults: 4xx for malformed requests, a Dutch reply for odd
-messages, and a safe message while the action server is down."""
+messages, and a safe message while the action server is down or too slow.
 
+The tests on real servers use the shared assistant (tests/shared_assistant.py);
+the slow action server needs a short REPLY_TIMEOUT_SECONDS, so that path runs
+the guard in-process with Rasa's own remote-action code instead."""
+
+import asyncio
 import json
 import time
 import urllib.error
@@ -9,10 +14,11 @@ import uuid
 
 import pytest
 
-from bot.channels.guard import clean_text
+from bot.channels.guard import clean_text, handle_message
 from bot.channels.rest import MAX_BODY_BYTES, parse_body
 from bot.content import load_protocol
-from tests.servers import Assistant, http_json, running_assistant, stop
+from harness.servers import PROJECT_ROOT, http_json, stop
+from tests.shared_assistant import RATE_LIMIT_PER_CONVERSATION, new_sender
 from tests.test_e2e_rest import step_ids, texts
 
 # --- Unit: body checks and text cleaning ---
@@ -73,38 +79,19 @@ def test_api_is_off_unless_a_token_is_set_and_cors_only_for_configured_origins(m
 
 # --- On real servers ---
 
-
-def post(url, data: bytes, content_type="application/json"):
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            return reply.status, reply.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-RATE_LIMIT = 10  # messages per conversation per minute on this server
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    settings = {"RATE_LIMIT_PER_CONVERSATION": str(RATE_LIMIT)}
-    with running_assistant(tmp_path_factory.mktemp("robust"), settings) as running:
-        yield running
-
-
 # --- Web sessions, request size and rate limits, tried as an outsider would ---
 
 
 @pytest.mark.integration
 def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(assistant):
     from bot.channels.sessions import SessionSigner
-    from tests.servers import TEST_SESSION_SECRET, post_json
+    from harness.servers import TEST_SESSION_SECRET, post_json
 
     url = f"{assistant.url}/webhooks/rest/webhook"
-    sender = assistant.session("eigenaar")
-    assistant.say("eigenaar", "ik blijf me zorgen maken over een leerling")
-    assert step_ids(assistant.say("eigenaar", "we hebben gemeld bij Veilig Thuis")) == [
+    owner = new_sender("eigenaar")
+    sender = assistant.session(owner)
+    assistant.say(owner, "ik blijf me zorgen maken over een leerling")
+    assert step_ids(assistant.say(owner, "we hebben gemeld bij Veilig Thuis")) == [
         "melding.blijven_volgen",
         "melding.opnieuw_contact",
     ]
@@ -112,7 +99,7 @@ def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(as
     expired = SessionSigner(TEST_SESSION_SECRET.encode(), 0, clock=lambda: 1_600_000_000).issue()
     texts_ = load_protocol().channel_texts
     attempts = {
-        assistant.conversation_id("eigenaar"): (401, "sessie_ontbreekt"),  # the stored id
+        assistant.conversation_id(owner): (401, "sessie_ontbreekt"),  # the stored id
         f"{prefix}.{issued}.{session}.{'0' * len(signature)}": (403, "sessie_onjuist"),
         f"{prefix}.{int(issued) + 1}.{session}.{signature}": (403, "sessie_onjuist"),
         SessionSigner(b"ander-geheim" * 4, 3600).issue(): (403, "sessie_onjuist"),
@@ -122,7 +109,7 @@ def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(as
         code, body = post_json(url, {"sender": forged, "message": "opnieuw beginnen"})
         assert (code, body) == (status, {"error": texts_[key]}), forged
     # The owner's case is untouched: fase=gemeld, so a move needs no question.
-    assert step_ids(assistant.say("eigenaar", "het gezin is nu verhuisd naar Zwolle")) == [
+    assert step_ids(assistant.say(owner, "het gezin is nu verhuisd naar Zwolle")) == [
         "verhuizing.contact_nieuwe_woonplaats",
         "verhuizing.overdracht_checken",
     ]
@@ -135,8 +122,8 @@ def test_a_huge_body_is_refused_by_sanic_before_it_is_read(assistant):
     status, body = post(f"{assistant.url}/webhooks/rest/session", b"x" * 2_000_000)
     assert status == 413, body
     status, _ = post(f"{assistant.url}/webhooks/slack/webhook", b"{" + b" " * 1_000_000 + b"}")
-    assert status in (404, 413)  # Slack is off here: no route, or refused by size
-    assert step_ids(assistant.say("na-groot", "de ouders weigeren hulp")) == [
+    assert status == 413  # Slack's own limit is never reached: Sanic refuses first
+    assert step_ids(assistant.say(new_sender("na-groot"), "de ouders weigeren hulp")) == [
         "weigering.direct_melden"
     ]
 
@@ -144,17 +131,28 @@ def test_a_huge_body_is_refused_by_sanic_before_it_is_read(assistant):
 @pytest.mark.integration
 def test_too_many_messages_in_one_conversation_get_429_in_dutch(assistant):
     url = f"{assistant.url}/webhooks/rest/webhook"
-    sender = assistant.session("te-veel")
+    sender = assistant.session(new_sender("te-veel"))
     statuses = []
-    for _ in range(RATE_LIMIT + 2):
+    for _ in range(RATE_LIMIT_PER_CONVERSATION + 2):
         status, body = post(url, json.dumps({"sender": sender, "message": "hoi"}).encode())
         statuses.append(status)
-    assert statuses[:RATE_LIMIT] == [200] * RATE_LIMIT and statuses[RATE_LIMIT:] == [429, 429]
+    assert statuses[:RATE_LIMIT_PER_CONVERSATION] == [
+        200
+    ] * RATE_LIMIT_PER_CONVERSATION and statuses[RATE_LIMIT_PER_CONVERSATION:] == [429, 429]
     assert json.loads(body)[0]["text"] == load_protocol().channel_texts["te_veel"]
     # Other conversations go on.
-    assert step_ids(assistant.say("na-te-veel", "de ouders weigeren hulp")) == [
+    assert step_ids(assistant.say(new_sender("na-te-veel"), "de ouders weigeren hulp")) == [
         "weigering.direct_melden"
     ]
+
+
+def post(url, data: bytes, content_type="application/json"):
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
 
 @pytest.mark.integration
@@ -249,6 +247,9 @@ class SlowActionServer:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+        self.calls = 0
+        stub = self
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # /health
                 self.send_response(200)
@@ -256,6 +257,7 @@ class SlowActionServer:
                 self.wfile.write(b'{"status": "ok"}')
 
             def do_POST(self):  # /webhook
+                stub.calls += 1
                 time.sleep(delay)
                 self.send_response(500)
                 self.end_headers()
@@ -273,17 +275,59 @@ class SlowActionServer:
         self.server.server_close()
 
 
-@pytest.mark.integration
-def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
-    slow = SlowActionServer(delay=30)
-    assistant = Assistant(tmp_path, {"ACTION_SERVER_URL": slow.url, "REPLY_TIMEOUT_SECONDS": "3"})
+def rasa_running_a_custom_action(action_server_url: str):
+    """Stands in for Rasa's processor after the NLU: runs one custom action with
+    Rasa's own RemoteAction (the HTTP call to the action server, its timeouts)."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    action = RemoteAction("action_stappen_hulp_geweigerd", EndpointConfig(action_server_url))
+
+    async def on_new_message(message):
+        tracker = DialogueStateTracker(message.sender_id, domain.slots)
+        nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+        for event in await action.run(message.output_channel, nlg, tracker, domain):
+            if getattr(event, "text", None):
+                await message.output_channel.send_response(message.sender_id, event.as_dict())
+
+    return on_new_message
+
+
+async def one_turn(turn):
+    """Runs a turn, then closes the guard's health-check session of this loop
+    (in the server it lives as long as the server)."""
+    from bot.channels import guard
+
     try:
-        assistant.start_rasa()
-        started = time.monotonic()
-        reply = assistant.say("traag", "de ouders weigeren hulp")
-        assert time.monotonic() - started < 8
-        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
-        assert step_ids(reply) == []
+        await turn
     finally:
-        assistant.stop_all()
+        session = guard._health["session"]
+        if session is not None and not session.closed:
+            await session.close()
+
+
+@pytest.mark.integration  # starts a (stub) server
+def test_slow_action_server_gives_a_dutch_message_within_seconds(monkeypatch, caplog):
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    slow = SlowActionServer(delay=30)
+    monkeypatch.setenv("ACTION_SERVER_URL", slow.url)  # the guard's health check: up
+    monkeypatch.setenv("REPLY_TIMEOUT_SECONDS", "3")
+    output = CollectingOutputChannel()
+    rasa = rasa_running_a_custom_action(slow.url)
+    try:
+        started = time.monotonic()
+        asyncio.run(
+            one_turn(handle_message("de ouders weigeren hulp", "traag", output, rasa, "rest"))
+        )
+        assert time.monotonic() - started < 8
+    finally:
         slow.close()
+    assert slow.calls == 1  # the action was asked for, and did not answer in time
+    assert "Geen antwoord binnen 3.0 s" in caplog.text  # the timeout, not an error
+    assert texts(output.messages) == load_protocol().channel_texts["geen_antwoord"]
+    assert step_ids(output.messages) == []

@@ -1,280 +1,21 @@
 """The web widget in a real headless browser: Debian's chromium, driven by Selenium.
 
-Starts the real action server and Rasa server (tests/servers.py), opens the demo
-page /webhooks/webchat/ and an "intranet" page on another origin, and uses the
+Uses the shared assistant (tests/shared_assistant.py), opens the demo page
+/webhooks/webchat/ and an "intranet" page on another origin, and uses the
 widget as a professional would: typing, clicking buttons, reloading, keyboard
-only, a 320 px screen, 200% zoom, the server going away and coming back.
-The screenshots in docs/ are made here.
+only, a 320 px screen, 200% zoom. The server going away and coming back is
+tested in tests/test_restart.py. The screenshots in docs/ are made here.
 """
-
-import json
-import shutil
-import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from bot.channels.webchat import load_texts
-from bot.content import load_protocol
-from bot.render import fill
-from tests.servers import PROJECT_ROOT, free_port, running_assistant, stop
+from tests.browser import PROTOCOL, TEXTS, Widget, assert_checklist, demo_url, shot
 
 pytestmark = pytest.mark.integration
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-DOCS = PROJECT_ROOT / "docs"
-# Generous: a reply on a busy 2-core machine; Rasa loading the model again.
-REPLY_WAIT_SECONDS = 90
-RECOVERY_WAIT_SECONDS = 60
-CHROME_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,900",
-    "--lang=nl",
-]
-TEXTS = load_texts()
-PROTOCOL = load_protocol()
-
-
-# ---- fixtures ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Installs Debian's chromium and chromium-driver on a fresh machine."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        subprocess.run(
-            [
-                str(PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"),
-                "chromium",
-                "chromium-driver",
-            ],
-            check=True,
-            timeout=900,
-        )
-    assert shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)
-
-
-def intranet_page(script_url: str) -> bytes:
-    return (
-        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>Intranet</title>'
-        f"</head><body><h1>Intranet</h1><p>Nieuws van de organisatie.</p>"
-        f'<script src="{script_url}" defer></script></body></html>'
-    ).encode()
-
-
-class IntranetPage:
-    """A page on another origin that embeds the widget with one script tag."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.body = b""
-        page = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(page.body)
-
-            def log_message(self, *args):  # quiet test output
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def intranets():
-    allowed, other = IntranetPage(), IntranetPage()
-    yield allowed, other
-    allowed.close()
-    other.close()
-
-
-@pytest.fixture(scope="module")
-def assistant(chromium, intranets, tmp_path_factory):
-    allowed, other = intranets
-    # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
-    with running_assistant(
-        tmp_path_factory.mktemp("webchat-logs"),
-        extra_env={"WEBCHAT_ENABLED": "true"},
-        rasa_args=["--cors", allowed.origin],
-    ) as running:
-        script = f"{running.url}/webhooks/webchat/widget.js"
-        allowed.body = other.body = intranet_page(script)
-        yield running
-
-
-@pytest.fixture(scope="module")
-def driver(chromium, tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    yield browser
-    browser.quit()
-
-
-# ---- helpers -------------------------------------------------------------------
-
-
-class Widget:
-    def __init__(self, driver):
-        self.driver = driver
-
-    def wait(self, condition, seconds=REPLY_WAIT_SECONDS, message=""):
-        return WebDriverWait(self.driver, seconds, poll_frequency=0.2).until(
-            lambda _: condition(), message
-        )
-
-    def open_fresh(self, url):
-        """The page with a new conversation (as in a new tab)."""
-        self.driver.get(url)
-        self.driver.execute_script("window.sessionStorage.clear();")
-        self.driver.get(url)
-        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, ".mcw-panel"), 30)
-
-    @property
-    def log(self):
-        return self.driver.find_element(By.CSS_SELECTOR, ".mcw-log")
-
-    @property
-    def input(self):
-        return self.driver.find_element(By.ID, "mcw-input")
-
-    def messages(self):
-        return self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-msg")
-
-    def _after(self, act):
-        before = len(self.messages())
-        act()
-        # Done when the request is over and the user message plus a reply are there.
-        self.wait(
-            lambda: (
-                self.log.get_attribute("aria-busy") is None and len(self.messages()) >= before + 2
-            ),
-            message="geen antwoord in de widget",
-        )
-        return self.messages()[before + 1 :]
-
-    def say(self, text):
-        """Types like a user (Enter sends) and returns the new bot messages."""
-
-        def act():
-            self.input.click()
-            self.input.send_keys(text, Keys.ENTER)
-
-        return self._after(act)
-
-    def click(self, title):
-        return self._after(lambda: self.button(title).click())
-
-    def button(self, title):
-        buttons = [
-            b
-            for b in self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-choice")
-            if b.text == title
-        ]
-        assert buttons, f"knop {title!r} niet gevonden"
-        return buttons[-1]
-
-    def only_welcome(self):
-        messages = self.messages()
-        return (
-            len(messages) == 1
-            and messages[0].find_element(By.CSS_SELECTOR, ".mcw-text").text == TEXTS["welkom"]
-        )
-
-    def cards(self):
-        return self.driver.find_elements(By.CSS_SELECTOR, ".mcw-log .mcw-card")
-
-    def stored(self):
-        return self.driver.execute_script(
-            "var k = Object.keys(sessionStorage).filter(function (k) {"
-            " return k.indexOf('meldcode-widget:') === 0; })[0];"
-            "return k ? JSON.parse(sessionStorage.getItem(k)) : null;"
-        )
-
-    def scroll_to(self, message):
-        """Scrolls the conversation (not the page) to a message, for screenshots."""
-        self.driver.execute_script(
-            "arguments[0].parentNode.scrollTop = arguments[0].offsetTop - 8;", message
-        )
-
-    def viewport(self, width, height, scale=1):
-        self.driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": scale, "mobile": False},
-        )
-
-    def reset_viewport(self):
-        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-
-    def no_horizontal_scroll(self):
-        return self.driver.execute_script(
-            "var d = document.documentElement, p = document.querySelector('.mcw-panel');"
-            "return d.scrollWidth <= window.innerWidth && p.scrollWidth <= p.clientWidth"
-            " && p.getBoundingClientRect().right <= window.innerWidth;"
-        )
-
-
-def card_steps(card):
-    """(step id, text, source line) of each checklist item of a card."""
-    return [
-        (
-            item.get_attribute("data-stap"),
-            item.find_element(By.CSS_SELECTOR, "label").text,
-            item.find_element(By.CSS_SELECTOR, ".mcw-source").text,
-        )
-        for item in card.find_elements(By.CSS_SELECTOR, "li.mcw-step")
-    ]
-
-
-def assert_checklist(card, step_ids, plaats=None):
-    steps = card_steps(card)
-    assert [s[0] for s in steps] == step_ids
-    for step_id, text, source in steps:
-        step = PROTOCOL.steps[step_id]
-        with_place = plaats and step.text_with_place
-        assert text == (fill(step.text_with_place, plaats=plaats) if with_place else step.text)
-        assert source == f"{TEXTS['bron']}: {step.source}"
-    assert card.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
-    assert "Bron:" not in card.find_element(By.CSS_SELECTOR, ".mcw-card-title").text
-
-
-def demo_url(assistant):
-    return f"{assistant.url}/webhooks/webchat/"
-
-
-def shot(driver, name):
-    DOCS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(DOCS / name))
 
 
 # ---- tests ---------------------------------------------------------------------------
@@ -319,6 +60,31 @@ def situations_in_the_widget(widget, driver, url):
 
     widget.say("na de melding blijf ik me zorgen maken")
     assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
+
+
+def test_region_of_a_move_and_the_note_for_the_dossier(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    widget.say("het gezin is verhuisd naar Nijverdal")
+    widget.click(PROTOCOL.questions["gemeld_bij_vt"].buttons[1]["title"])  # not reported
+    region = widget.cards()[-1].find_element(By.CSS_SELECTOR, ".mcw-regio")
+    assert region.find_element(By.CSS_SELECTOR, "h4").text == TEXTS["vt_regio_kop"]
+    assert "Nijverdal (gemeente Hellendoorn) valt onder de Veilig Thuis-regio Twente" in (
+        region.text
+    )
+
+    widget.say("de ouders weigeren hulp")
+    widget.click("Verslag voor het dossier")
+    note = widget.cards()[-1]
+    text = note.find_element(By.CSS_SELECTOR, "pre.mcw-verslag").text
+    assert text.startswith("Verslag voor het dossier (meldcode)")
+    assert PROTOCOL.steps["weigering.direct_melden"].text in text
+    # Shown once: as the note, not also as a plain message before it.
+    plain = [m.text for m in widget.messages() if "Leg ook vast" in m.text]
+    assert len(plain) == 1
+    note.find_element(By.CSS_SELECTOR, ".mcw-copy").click()
+    status = note.find_element(By.CSS_SELECTOR, "[role=status]")
+    widget.wait(lambda: status.text in (TEXTS["gekopieerd"], TEXTS["kopieer_mislukt"]), 10)
 
 
 def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
@@ -513,33 +279,3 @@ def test_an_intranet_page_embeds_it_with_one_script_tag(assistant, intranets, dr
     alert = driver.find_element(By.CSS_SELECTOR, ".mcw-alert")
     widget.wait(lambda: alert.is_displayed(), 30)
     assert widget.cards() == []
-
-
-def test_unreachable_server_gives_a_clear_message_and_the_chat_recovers(assistant, driver):
-    widget = Widget(driver)
-    widget.open_fresh(demo_url(assistant))
-    widget.say("ouders weigeren hulp")
-    messages_before = [m.text for m in widget.messages()]
-
-    stop(assistant.rasa)
-    widget.input.send_keys("na de melding blijf ik me zorgen maken", Keys.ENTER)
-    alert = driver.find_element(By.CSS_SELECTOR, ".mcw-alert")
-    widget.wait(lambda: alert.is_displayed(), 30)
-    assert alert.get_attribute("role") == "alert"
-    assert TEXTS["offline"] in alert.text and "0800-2000" in alert.text
-    assert widget.input.get_attribute("value") == "na de melding blijf ik me zorgen maken"
-    assert [m.text for m in widget.messages()] == messages_before  # nothing half-sent
-    shot(driver, "webchat-offline.png")
-
-    assistant.start_rasa()
-    widget.wait(
-        lambda: TEXTS["weer_online"] in alert.text,
-        RECOVERY_WAIT_SECONDS,
-        "de widget merkt niet dat de server terug is",
-    )
-    replies = widget._after(lambda: driver.find_element(By.CSS_SELECTOR, ".mcw-retry").click())
-    assert not alert.is_displayed()
-    assert widget.input.get_attribute("value") == ""
-    assert any("mcw-card" in r.get_attribute("class") for r in replies)
-    assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
-    assert json.dumps(widget.stored()["items"]).count("melding.blijven_volgen") == 1

@@ -67,6 +67,11 @@ TEXT_KEYS = (
     "weer_online",
     "fout",
     "nieuw_gesprek_gestart",
+    "vt_regio_kop",
+    "verslag_kop",
+    "kopieer",
+    "gekopieerd",
+    "kopieer_mislukt",
 )
 
 HEADERS = {

@@ -1,4 +1,8 @@
-"""Starts the real action server and Rasa server on free loopback ports."""
+"""Starts the real action server and Rasa server on free loopback ports.
+
+Loading the model makes a Rasa start the slowest part of the tests (about a
+minute on 2 cores), so every start in this process is counted: `rasa_starts()`.
+"""
 
 import json
 import os
@@ -22,6 +26,13 @@ TEST_SESSION_SECRET = "test-" + "0123456789abcdef" * 3
 _SESSIONS: Dict[str, str] = {}
 # Tests send in parallel: one session per name, also when threads ask at once.
 _SESSIONS_LOCK = threading.Lock()
+
+_rasa_starts = 0
+
+
+def rasa_starts() -> int:
+    """How many Rasa servers this process started so far (restarts included)."""
+    return _rasa_starts
 
 
 def free_port() -> int:
@@ -136,6 +147,8 @@ class Assistant:
         self.start_rasa()
 
     def start_rasa(self) -> None:
+        global _rasa_starts
+        _rasa_starts += 1
         self.rasa_starts += 1
         self.rasa = self._start(
             [
@@ -207,7 +220,7 @@ def running_assistants(
 ) -> Iterator[List[Assistant]]:
     """`count` assistants, each with its own action server, started in parallel.
 
-    With a shared tracker store and lock store in `extra_env` (tests/services.py)
+    With a shared tracker store and lock store in `extra_env` (harness/services.py)
     they serve the same conversations, as replicas do in production.
     `env_each[i]` adds settings for assistant i only.
     """
