@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
-from bench import load, machine, nlu, report, training
+from bench import load, machine, nlu, redaction, report, training
 from bench.conversations import OURS, REFERENCE, turns_in
 from bench.progress import Progress, TurnCounter
 from bench.servers import launched_reference, running_ours
@@ -107,7 +107,7 @@ def train_both(progress: Progress, work: Path, settings: Settings) -> Dict:
 def run(settings: Settings, command: str) -> Dict:
     from bench import scaleout
 
-    steps = 6 + int(settings.scale_out)
+    steps = 7 + int(settings.scale_out)
     progress = Progress(steps)
     results: Dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -132,6 +132,10 @@ def run(settings: Settings, command: str) -> Dict:
             f"macro-F1 {results['nlu']['ours']['macro_f1']:.3f}, "
             f"baseline {results['nlu']['baseline']['macro_f1']:.3f}"
         )
+
+        progress.step("redactie per bericht (deduce en patronen), PII-testset")
+        results["redaction"] = redaction.measure(redaction.sentences())
+        progress.note(f"redactie p95 {results['redaction']['p95_ms']} ms")
 
         progress.step("belasting via REST: meldcode (Rasa + actieserver) en referentie")
         both = bench_load(progress, work, model, results["training"]["reference"], settings)
