@@ -31,13 +31,24 @@ def load_agent(model: Path):
     return Agent.load(str(model))
 
 
-def parse_with(agent, messages: List[Message]) -> List[Dict]:
-    """Rasa's parse result for each message, from a loaded agent."""
+def parse_texts_with(agent, texts: List[str]) -> List[Dict]:
+    """Rasa's parse result for each text (the whole NLU pipeline, with the
+    situation detector), from a loaded agent."""
 
     async def parse():
-        return [await agent.parse_message(m.get("text")) for m in messages]
+        return [await agent.parse_message(text) for text in texts]
 
     return asyncio.run(parse())
+
+
+def parse_with(agent, messages: List[Message]) -> List[Dict]:
+    """Rasa's parse result for each message, from a loaded agent."""
+    return parse_texts_with(agent, [m.get("text") for m in messages])
+
+
+def parse_texts(model: Path, texts: List[str]) -> List[Dict]:
+    """Rasa's parse result for each text, from a trained model file."""
+    return parse_texts_with(load_agent(model), texts)
 
 
 def parse_all(model: Path, messages: List[Message]) -> List[Dict]:

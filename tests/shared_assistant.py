@@ -54,6 +54,8 @@ RESTART_MARKER = "restarts_assistant"
 OWN_RASA_MARKER = "own_rasa_servers"
 
 SLACK_SECRET = "e2e-ondertekengeheim"
+# Messages per minute in one conversation; no other test comes near it.
+RATE_LIMIT_PER_CONVERSATION = 30
 SLACK_TOKEN = "xoxb-e2e-test"
 LOCK_KEY_PREFIX = "meldcodetest"
 # Waiting for the lock (the scale-out test holds it) counts towards the reply time.
@@ -98,6 +100,8 @@ class SharedAssistant:
             "SLACK_API_URL": self.slack.url,
             "SLACK_CHANNEL": "",
             "WEBCHAT_ENABLED": "true",
+            # tests/test_robustness.py sends more than this in one conversation.
+            "RATE_LIMIT_PER_CONVERSATION": str(RATE_LIMIT_PER_CONVERSATION),
         }
         # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
         arguments = ["--debug", "--cors", allowed.origin]

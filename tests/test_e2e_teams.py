@@ -18,8 +18,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from harness.servers import PROJECT_ROOT
-from tests.teams_stubs import channel_message, new_key
+from harness.servers import PROJECT_ROOT, post_json
+from tests.teams_stubs import TENANT_ID, channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -65,6 +65,11 @@ def cards(bodies):
     return [att["content"] for body in bodies for att in body.get("attachments", [])]
 
 
+def stored(assistant, thread):
+    """The stored events of the Teams conversation `thread` (namespaced by tenant)."""
+    return assistant.stored_events(f"teams:{TENANT_ID}:{thread}")
+
+
 def with_steps(activities, conversation):
     """True once the steps card and the follow-up buttons have arrived."""
     found = cards(replies_in(activities, conversation))
@@ -90,7 +95,13 @@ def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assi
     assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
 
     # The NLU got the text without the mention; the display name was not stored.
-    user_texts = [e["text"] for e in assistant.stored_events(thread) if e["event"] == "user"]
+    # Rasa saves the turn after its replies went out: wait for the store.
+    deadline = time.monotonic() + 30
+    while True:
+        user_texts = [e["text"] for e in stored(assistant, thread) if e["event"] == "user"]
+        if user_texts or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert user_texts == ["de ouders weigeren hulp"]
     assert "Jan Jansen" not in assistant.stored_text()
     assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
@@ -120,7 +131,7 @@ def test_only_a_mention_gets_the_safe_empty_message_answer(assistant, stubs):
     )
     (reply,) = replies_in(stubs.wait_for(lambda a: replies_in(a, thread)), thread)
     assert reply["text"] == load_protocol().channel_texts["leeg"] and reply["textFormat"] == "plain"
-    assert assistant.stored_events(thread) == []
+    assert stored(assistant, thread) == []
 
 
 @pytest.mark.parametrize(
@@ -141,7 +152,7 @@ def test_requests_without_a_valid_token_are_refused_and_reach_nothing(assistant,
     }[case]
     assert post(assistant, message, authorization) in (401, 403)
     # Refused before any processing starts: nothing in the tracker store, no reply.
-    assert assistant.stored_events(thread) == []
+    assert stored(assistant, thread) == []
     assert replies_in(stubs.activities, thread) == []
 
 
@@ -154,3 +165,34 @@ def test_the_commands_of_the_app_manifest_are_understood(assistant):
         reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])
         said = "\n".join(m.get("text", "") for m in reply)
         assert said and not any(text in said for text in not_understood), command["title"]
+
+
+def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistant, stubs):
+    thread = new_thread()
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 200
+    stubs.wait_for(lambda a: with_steps(a, thread))
+    deadline = time.monotonic() + 30
+    while not stored(assistant, thread) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    before = stored(assistant, thread)
+    assert before
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    # What an outsider can know or guess: the thread id, the AAD object id, the stored id.
+    for sender in (thread, message["from"]["aadObjectId"], f"teams:{TENANT_ID}:{thread}"):
+        status, body = post_json(url, {"sender": sender, "message": "het gezin is verhuisd"})
+        assert status == 401
+        assert body == {"error": load_protocol().channel_texts["sessie_ontbreekt"]}
+    assert stored(assistant, thread) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"channelId": "webchat"}, {"channelData": {}}, {"channelData": {"tenant": {"id": "x"}}}],
+)
+def test_other_channels_and_tenants_are_refused(assistant, stubs, change):
+    thread = new_thread()
+    message = {**channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)}
+    message.update(change)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 403
+    assert stored(assistant, thread) == [] and replies_in(stubs.activities, thread) == []

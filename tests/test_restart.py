@@ -34,6 +34,9 @@ PERSONAL = {
     "postcode": "1234 AB 12",
     "iban": "NL91ABNA0417164300",
     "naam": "Yasmina",
+    # Names without an introduction: found by deduce (bot.privacy.names).
+    "kind": "Jesse van Dijk",
+    "vader": "Kevin de Graaf",
 }
 UNSENT = "na de melding blijf ik me zorgen maken"
 ALERT = ".mcw-alert"
@@ -50,6 +53,8 @@ def case_before_restart(assistant):
         sender,
         f"de moeder heet {PERSONAL['naam']}, bsn {PERSONAL['bsn']}, tel {PERSONAL['mobiel']}",
     )
+    assistant.say(sender, f"{PERSONAL['kind']} uit groep 7 heeft weer striemen op zijn rug")
+    assistant.say(sender, f"vader {PERSONAL['vader']} wil niet praten")
     assistant.say(
         sender,
         f"mail {PERSONAL['mail']}, adres {PERSONAL['postcode']}, "
@@ -133,7 +138,9 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(
     ]
     assert "Zwolle" in texts(moved)
 
-    stored = json.dumps(assistant.stored_events(sender), ensure_ascii=False)
+    stored = json.dumps(
+        assistant.stored_events(assistant.conversation_id(sender)), ensure_ascii=False
+    )
     everything = assistant.stored_text()  # every table of the database, not only this case
     # The logs of every test so far, at debug level.
     logs = assistant.rasa_log.read_text() + assistant.action_log.read_text()

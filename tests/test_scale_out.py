@@ -45,8 +45,9 @@ def cluster(assistant, tmp_path_factory):
     # Only B has the HTTP API (to read its tracker): A proves the API is off by default.
     with running_assistant(
         base,
-        {**env, "SANIC_WORKERS": str(B_WORKERS)},
-        ["--enable-api", "--auth-token", API_TOKEN],
+        # From the environment: a token on the command line is readable with `ps`.
+        {**env, "SANIC_WORKERS": str(B_WORKERS), "RASA_API_TOKEN": API_TOKEN},
+        ["--enable-api"],
     ) as server_b:
         yield {"servers": (assistant, server_b), "env": env}
 
@@ -116,19 +117,19 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
     assert step_ids(moved_again) == MOVE_STEPS  # fase=gemeld, known from A: no question
     assert "Zwolle" in texts(moved_again)
 
-    stored = turns(stored_events(cluster["env"], sender))
+    stored = turns(stored_events(cluster["env"], a.conversation_id(sender)))
     assert [turn["user"] for turn in stored] == [text for text, _ in sent]
     for turn, (_, reply) in zip(stored, sent, strict=True):
         assert turn["bot"] == [message["text"] for message in reply if message.get("text")]
         assert turn["steps"] == step_ids(reply)
 
     # B's view of the conversation, written by both: A's view shows in A's replies.
-    tracker = server_tracker(b, sender)
+    tracker = server_tracker(b, a.conversation_id(sender))
     slots = tracker["slots"]
     assert slots["plaats"] == "Zwolle"
     assert slots["fase"] == "gemeld"
     assert slots["situatie"] == "verhuizing"
-    events = stored_events(cluster["env"], sender)
+    events = stored_events(cluster["env"], a.conversation_id(sender))
     assert [event["event"] for event in tracker["events"]] == [event["event"] for event in events]
     assert [event.get("timestamp") for event in tracker["events"]] == [
         event.get("timestamp") for event in events
@@ -168,7 +169,7 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
         ["weigering.direct_melden"]
     ] * CONCURRENT_MESSAGES
 
-    events = stored_events(cluster["env"], sender)
+    events = stored_events(cluster["env"], a.conversation_id(sender))
     stored = turns(events)
     assert len(stored) == CONCURRENT_MESSAGES
     # Serialised: every turn is complete (ends listening) before the next one starts.
@@ -181,6 +182,7 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
 def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
     a, b = cluster["servers"]
     sender = f"slot-{uuid.uuid4().hex}"
+    conversation = a.conversation_id(sender)  # the id Rasa locks and stores
     env = cluster["env"]
     # Changes its ticket under the same mutex as the servers.
     locks = SerialisedRedisLockStore(
@@ -190,7 +192,7 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
         password=env["REDIS_PASSWORD"],
         key_prefix=env["LOCK_STORE_KEY_PREFIX"],
     )
-    ours = locks.issue_ticket(sender, lock_lifetime=LOCK_WAIT_SECONDS)
+    ours = locks.issue_ticket(conversation, lock_lifetime=LOCK_WAIT_SECONDS)
     replies = {}
 
     def ask(name, server):
@@ -201,18 +203,18 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
         thread.start()
     try:
         # Both servers queue a ticket behind ours in Redis and answer nothing yet.
-        assert wait_for(lambda: len(locks.get_lock(sender).tickets) == 3), (
+        assert wait_for(lambda: len(locks.get_lock(conversation).tickets) == 3), (
             "de servers namen geen ticket in Redis"
         )
         assert replies == {}
-        assert stored_events(env, sender) == []
+        assert stored_events(env, conversation) == []
     finally:
-        locks.finish_serving(sender, ours)
+        locks.finish_serving(conversation, ours)
     for thread in threads:
         thread.join(timeout=REQUEST_TIMEOUT_SECONDS)
     assert step_ids(replies["a"]) == step_ids(replies["b"]) == ["weigering.direct_melden"]
-    assert len(turns(stored_events(env, sender))) == 2
-    assert locks.get_lock(sender) is None  # the last server cleaned up
+    assert len(turns(stored_events(env, conversation))) == 2
+    assert locks.get_lock(conversation) is None  # the last server cleaned up
     locks.red.close()
 
 
