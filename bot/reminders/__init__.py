@@ -1,0 +1,1 @@
+"""Follow-up reminders (issue 13): dates, calendar file, store and scheduler."""
