@@ -63,16 +63,18 @@ def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
     from bot.content import ContentError, load_protocol
     from bot.oefening import load_exercises
+    from bot.reminders.wording import load_wording
 
     try:
         protocol = load_protocol()
         exercises = load_exercises()
+        load_wording()
     except ContentError as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
     print(
         f"Inhoud in orde: {len(protocol.steps)} stappen, {len(protocol.situations)} situaties, "
-        f"{len(exercises.cases)} oefencasussen."
+        f"{len(exercises.cases)} oefencasussen, herinneringen."
     )
     return 0
 

@@ -119,6 +119,8 @@ def event_metadata(body: Dict[str, Any]) -> Dict[str, Any]:
         "out_channel": event.get("channel"),
         "thread_id": event.get("thread_ts") or event.get("ts"),
         "users": [u for u in users if u],
+        # Who asked: a reminder mentions this Slack user id (never a name).
+        "user": event.get("user"),
     }
 
 
@@ -134,6 +136,7 @@ def action_metadata(payload: Dict[str, Any]) -> Dict[str, Any]:
         or message.get("ts")
         or container.get("message_ts"),
         "users": [user] if user else [],
+        "user": user,
     }
 
 

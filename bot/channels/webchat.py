@@ -65,6 +65,7 @@ TEXT_KEYS = (
     "weer_online",
     "fout",
     "nieuw_gesprek_gestart",
+    "agenda_download",
 )
 
 HEADERS = {
