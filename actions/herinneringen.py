@@ -29,6 +29,7 @@ from bot.reminders.wording import (
     ENTITY_ID,
     ENTITY_SITUATION,
     INTENT_CANCEL,
+    INTENT_DATE,
     calendar_payload,
     date_buttons,
     load_wording,
@@ -116,7 +117,8 @@ class ActionHerinnering(SafeAction):
         today = today_in_nl()
         day = wanted_date(tracker, today)
         problem = "vraag_wanneer" if day is None else check_date(day, today)
-        if day is None and tracker.get_intent_of_latest_message() == "herinnering_datum":
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if day is None and intent == INTENT_DATE:
             problem = "geen_datum"
         if problem:
             dispatcher.utter_message(
