@@ -183,6 +183,7 @@ def test_a_signed_message_is_answered_in_its_thread_with_the_steps(client, caplo
         "out_channel": "D0DM",
         "thread_id": "1700000000.000100",
         "users": ["U0BOT"],
+        "user": "U0USER",  # for reminders: a mention, never a name
     }
     (post,) = client.calls
     assert post["channel"] == "D0DM" and post["thread_ts"] == "1700000000.000100"
