@@ -124,10 +124,14 @@ def with_action_server(rasa_args: List[str]) -> int:
 
 
 def purge(days: int) -> int:
+    from bot.privacy.retention import SECONDS_PER_DAY
     from bot.privacy.retention import purge as purge_conversations
+    from bot.reminders.store import purge_reminders
 
     conversations, events = purge_conversations(days)
     print(f"{conversations} gesprek(ken) ouder dan {days} dagen verwijderd ({events} events).")
+    reminders = purge_reminders(time.time() - days * SECONDS_PER_DAY)
+    print(f"{reminders} herinnering(en) die al {days} dagen klaar stonden verwijderd.")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -215,3 +216,18 @@ def test_purge_deletes_reminders_due_before_the_cutoff(store, url):
     assert purge_reminders(T0 - 30 * 86400, url) == 1
     assert [r.id for r in store.for_conversation("teams", "user-1")] == [new]
     assert old != new
+
+
+def test_make_purge_also_removes_old_reminders(tmp_path, monkeypatch, capsys):
+    from bot.__main__ import purge
+
+    monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "tracker.db"))
+    store = ReminderStore()
+    now = time.time()
+    store.add("teams", "user-1", REFERENCE, "acuut", now - 31 * 86400, now - 40 * 86400)
+    kept = store.add("teams", "user-1", REFERENCE, "acuut", now + 86400, now)
+    assert purge(30) == 0
+    assert "1 herinnering(en)" in capsys.readouterr().out
+    assert [r.id for r in store.for_conversation("teams", "user-1")] == [kept]
+    store.dispose()
