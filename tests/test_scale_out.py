@@ -20,8 +20,10 @@ import pytest
 import sqlalchemy as sa
 
 from bot.lock_store import SerialisedRedisLockStore
+from bot.reminders.store import ReminderStore
 from tests.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
 from tests.services import postgres_server, redis_server
+from tests.teams_stubs import APP_ID, TeamsStubs
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
 pytestmark = pytest.mark.integration
@@ -36,7 +38,13 @@ B_WORKERS = 2
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def teams(tmp_path_factory):
+    with TeamsStubs() as stubs:
+        yield stubs
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, teams):
     base = tmp_path_factory.mktemp("scale-out")
     with postgres_server(base) as database, redis_server(base) as redis_env:
         env = {
@@ -45,6 +53,9 @@ def cluster(tmp_path_factory):
             "LOCK_STORE_KEY_PREFIX": KEY_PREFIX,
             # Waiting for the lock counts towards the reply time.
             "REPLY_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT_SECONDS),
+            # Teams on, against the stubs: every process looks for due reminders.
+            **teams.env(),
+            "HERINNERING_POLL_SECONDS": "1",
         }
         with running_assistants(
             base,
@@ -56,9 +67,8 @@ def cluster(tmp_path_factory):
             yield {"servers": pair, "env": env}
 
 
-def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
-    """The conversation as PostgreSQL holds it, in the order it was written."""
-    url = sa.engine.url.URL.create(
+def database_url(env: Dict[str, str]):
+    return sa.engine.url.URL.create(
         "postgresql",
         username=env["TRACKER_DB_USER"],
         password=env["TRACKER_DB_PASSWORD"],
@@ -66,7 +76,11 @@ def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
         port=int(env["TRACKER_DB_PORT"]),
         database=env["TRACKER_DB"],
     )
-    engine = sa.create_engine(url)
+
+
+def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
+    """The conversation as PostgreSQL holds it, in the order it was written."""
+    engine = sa.create_engine(database_url(env))
     try:
         with engine.connect() as connection:
             rows = connection.execute(
@@ -249,3 +263,34 @@ def wait_for(condition, seconds: float = LOCK_WAIT_SECONDS / 2) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+REMINDERS = 12
+
+
+def test_each_reminder_is_sent_exactly_once_by_three_schedulers_on_one_database(cluster, teams):
+    """Server A (one process) and server B (two workers) all look for due Teams
+    reminders in PostgreSQL every second; each reminder must arrive once."""
+    store = ReminderStore(str(database_url(cluster["env"])))
+    try:
+        conversations = [f"a:schaal-{uuid.uuid4().hex}" for _ in range(REMINDERS)]
+        due = time.time() + 3
+        for conversation in conversations:
+            reference = {
+                "service_url": teams.url,
+                "conversation_id": conversation,
+                "bot": {"id": f"28:{APP_ID}", "name": "Meldcode"},
+                "user_id": "29:schaal",
+            }
+            store.add("teams", conversation, reference, "zorgen_na_melding", due, time.time())
+
+        def posted(activities):
+            return [a for a in activities if a["body"]["conversation"]["id"] in conversations]
+
+        teams.wait_for(lambda activities: len(posted(activities)) >= REMINDERS)
+        time.sleep(5)  # several more rounds of all three schedulers
+        per_conversation = [a["body"]["conversation"]["id"] for a in posted(teams.activities)]
+        assert sorted(per_conversation) == sorted(conversations)
+        assert all(store.for_conversation("teams", c) == [] for c in conversations)
+    finally:
+        store.dispose()

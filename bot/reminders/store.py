@@ -76,7 +76,20 @@ def tracker_db_url() -> str:
 class ReminderStore:
     def __init__(self, url: Optional[str] = None) -> None:
         self.engine = sa.create_engine(url or tracker_db_url())
-        _metadata.create_all(self.engine)  # only creates what is missing
+        self._table_ready = False
+
+    def _ready(self) -> sa.engine.Engine:
+        """The engine, once the table exists (made on first use, not at start:
+        Rasa may still be creating the database)."""
+        if not self._table_ready:
+            try:
+                _metadata.create_all(self.engine)  # only creates what is missing
+            except sa.exc.DBAPIError:
+                # Another process created it at the same moment; fine if it is there now.
+                if not sa.inspect(self.engine).has_table(TABLE_NAME):
+                    raise
+            self._table_ready = True
+        return self.engine
 
     def add(
         self,
@@ -88,7 +101,7 @@ class ReminderStore:
         now: float,
     ) -> str:
         reminder_id = str(uuid.uuid4())
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             connection.execute(
                 reminders_table.insert().values(
                     id=reminder_id,
@@ -111,12 +124,12 @@ class ReminderStore:
             .where(reminders_table.c.conversation_id == conversation_id)
             .order_by(reminders_table.c.due_at)
         )
-        with self.engine.connect() as connection:
+        with self._ready().connect() as connection:
             return [_reminder(row) for row in connection.execute(query)]
 
     def cancel(self, reminder_id: str, channel: str, conversation_id: str) -> bool:
         """Deletes a reminder of this conversation only; False when there is none."""
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             deleted = connection.execute(
                 reminders_table.delete()
                 .where(reminders_table.c.id == reminder_id)
@@ -135,12 +148,12 @@ class ReminderStore:
             .order_by(reminders_table.c.due_at)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self._ready().connect() as connection:
             return [_reminder(row) for row in connection.execute(query)]
 
     def claim(self, reminder_id: str, now: float) -> bool:
         """True for exactly one caller: the row moves from pending to sending atomically."""
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             claimed = connection.execute(
                 reminders_table.update()
                 .where(reminders_table.c.id == reminder_id)
@@ -151,12 +164,12 @@ class ReminderStore:
         return claimed == 1
 
     def delete(self, reminder_id: str) -> None:
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             connection.execute(reminders_table.delete().where(reminders_table.c.id == reminder_id))
 
     def retry_later(self, reminder_id: str, retry_at: float) -> None:
         """Back to pending with one more attempt, due again at `retry_at`."""
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             connection.execute(
                 reminders_table.update()
                 .where(reminders_table.c.id == reminder_id)
@@ -170,7 +183,7 @@ class ReminderStore:
 
     def release_stale_claims(self, older_than: float) -> int:
         """Claims of a process that died while sending go back to pending."""
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             return connection.execute(
                 reminders_table.update()
                 .where(reminders_table.c.state == SENDING)
@@ -180,7 +193,7 @@ class ReminderStore:
 
     def purge(self, older_than: float) -> int:
         """Deletes reminders that were due before `older_than` and never delivered."""
-        with self.engine.begin() as connection:
+        with self._ready().begin() as connection:
             return connection.execute(
                 reminders_table.delete().where(reminders_table.c.due_at < older_than)
             ).rowcount
