@@ -253,7 +253,10 @@ def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancel
 
     # A second one, cancelled from the list: Slack no longer holds it.
     assert slack.click(asked, choice, user=user)[0] == 200
-    (second,) = [m for m in slack.stub.scheduled.values() if m["channel"] == channel]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not scheduled_in(slack, channel):
+        time.sleep(0.2)
+    (second,) = scheduled_in(slack, channel)
     value = f'/herinnering_annuleren{{"herinnering_id": "{second["id"]}"}}'
     # Another user in the same channel cannot cancel it.
     other_ts, _ = slack.message(value, user="U0ANDER", channel=channel)
@@ -272,3 +275,7 @@ def delivered_value(message, title):
         for e in b["elements"]
         if e["text"]["text"] == title
     ][0]
+
+
+def scheduled_in(slack, channel):
+    return [m for m in list(slack.stub.scheduled.values()) if m["channel"] == channel]
