@@ -218,14 +218,16 @@ class ActionHerinneringAnnuleren(SafeAction):
         if not reminder_id:
             return await ActionHerinneringenLijst().act(dispatcher, tracker, domain)
         if slack:
-            own = await slack_reminders().list(slack["channel"], slack["user"])
+            reminders = slack_reminders()
+            own = await reminders.list(slack["channel"], slack["user"])
             match = next((r for r in own or [] if r.id == reminder_id), None)
             due = match.post_at if match else None
-            cancelled = (
-                await slack_reminders().cancel(slack["channel"], slack["user"], reminder_id)
-                if match
-                else False
-            )
+            if own is None:
+                cancelled = None  # Slack could not be asked
+            elif match:
+                cancelled = await reminders.cancel(slack["channel"], slack["user"], reminder_id)
+            else:
+                cancelled = False
         else:
             store = reminder_store()
             match = next(

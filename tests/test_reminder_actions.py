@@ -301,3 +301,22 @@ def test_web_list_says_the_reminders_are_in_the_own_calendar():
 def test_het_gaat_goed_ends_it():
     messages, _ = run(herinneringen.ActionHerinneringGoed(), tracker("", intent="herinnering_goed"))
     assert messages[0]["text"] == herinneringen.load_wording().text("gaat_goed")
+
+
+def test_slack_unreachable_when_cancelling_says_so(monkeypatch):
+    class Down:
+        async def list(self, channel, user):
+            return None
+
+    monkeypatch.setattr(herinneringen, "slack_reminders", lambda: Down())
+    messages, _ = run(
+        herinneringen.ActionHerinneringAnnuleren(),
+        tracker(
+            "",
+            intent="herinnering_annuleren",
+            entities={"herinnering_id": "Q1"},
+            channel="slack",
+            metadata={"out_channel": "D0DM", "user": "U0USER"},
+        ),
+    )
+    assert messages[0]["text"] == herinneringen.load_wording().text("mislukt")

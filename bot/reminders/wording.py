@@ -15,7 +15,7 @@ import yaml
 
 from bot.content import CONTENT_DIR, ContentError, Protocol, load_protocol
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD, PAYLOAD_TYPE, SITUATION_IDS
-from bot.reminders.dates import MAX_DAYS_AHEAD, in_words
+from bot.reminders.dates import MAX_DAYS_AHEAD
 from bot.reminders.ical import build_calendar
 from bot.render import fill, step_line
 
@@ -232,7 +232,3 @@ def calendar_payload(
         "datum": day.isoformat(),
         "ics": build_calendar(day, title, lines, now),
     }
-
-
-def date_in_words(day: date) -> str:
-    return in_words(day)
