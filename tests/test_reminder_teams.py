@@ -1,6 +1,6 @@
 """Teams reminders: proactive messages through the stored conversation reference,
-against the Bot Connector stub; retries while Teams is down; the reference the
-channel hands to the action server."""
+against the Bot Connector stub; retries while Teams is down. (The reference the
+channel hands to the action server is tested in tests/test_teams.py.)"""
 
 import asyncio
 import json
@@ -13,8 +13,7 @@ from bot.channels.teams.channel import Connector, teams_reminder_scheduler
 from bot.channels.teams.render import CARD_CONTENT_TYPE
 from bot.reminders.scheduler import retry_delay
 from bot.reminders.store import ReminderStore
-from tests.teams_stubs import APP_ID, APP_PASSWORD, TENANT_ID, TeamsStubs, channel_message
-from tests.test_teams import Webhook
+from tests.teams_stubs import APP_ID, APP_PASSWORD, TENANT_ID, TeamsStubs
 
 T0 = 1_800_000_000.0
 
@@ -103,20 +102,3 @@ def test_teams_down_is_retried_with_backoff_and_then_sent_once(stubs, store):
     sent = [a for a in _posted(stubs, conversation) if "attachments" in a["body"]]
     assert len(sent) == 2  # the refused try and the delivered one
     assert store.for_conversation("teams", "user-2") == []
-
-
-def test_the_channel_hands_the_reference_without_names_to_the_assistant(stubs, monkeypatch):
-    monkeypatch.delenv("ACTION_SERVER_URL", raising=False)
-    with Webhook(stubs) as webhook:
-        thread = "19:r1@thread.tacv2;messageid=1"
-        message = channel_message(stubs, "<at>Meldcode</at> herinner mij", thread)
-        assert webhook.run([(message, f"Bearer {stubs.sign()}")]) == [200]
-    (received,) = webhook.received
-    reference = received.metadata["teams_reference"]
-    assert reference == {
-        "service_url": stubs.url,
-        "conversation_id": thread,
-        "bot": {"id": f"28:{APP_ID}", "name": "Meldcode"},
-        "user_id": "29:1a2b3c",
-    }
-    assert "Jan Jansen" not in json.dumps(received.metadata)
