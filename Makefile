@@ -81,8 +81,8 @@ test-unit: $(INSTALLED) ## Snelle unit-tests (geen getraind model nodig)
 validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 	$(BOT) rasa data validate --fail-on-warnings
 
-test-model: $(MODEL_STAMP) ## NLU-drempels op de test-set en end-to-end via REST
-	$(PY) -m pytest -m integration tests
+test-model: $(MODEL_STAMP) ## NLU-drempels en end-to-end op één gedeelde assistent (max. 4 Rasa-starts)
+	$(PY) -m pytest -m integration --durations=10 tests
 
 test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: 2 Rasa-servers op PostgreSQL en Redis
 	$(PY) -m pytest tests/test_scale_out.py

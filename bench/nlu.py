@@ -1,13 +1,13 @@
 """NLU quality on the held-out set: our model next to a TF-IDF baseline.
 
-Reuses the test helpers (tests/nlu_data.py), so the benchmark and the quality
+Reuses the test helpers (harness/nlu_data.py), so the benchmark and the quality
 floor of `make test` count `fase` in the same way.
 """
 
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from tests.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, fase_values, parse_all, set_f1
+from harness.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, fase_values, parse_all, set_f1
 
 FALLBACK = "nlu_fallback"
 PLAATS = "plaats"

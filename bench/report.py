@@ -327,7 +327,7 @@ def _section_load(results: Dict, figures: str) -> List[str]:
                 "Both setups run at the same time and are measured alternately. On 2 "
                 "cores two Rasa processes share the same CPU, so the gain comes mainly "
                 "from overlapping waiting time (action server, database). PostgreSQL "
-                "from `tests/services.py` runs with `fsync=off`: so do not compare these "
+                "from `harness/services.py` runs with `fsync=off`: so do not compare these "
                 "rows with the SQLite figures above.",
                 "",
             ]

@@ -14,7 +14,7 @@ from bench.conversations import OURS, REFERENCE, turns_in
 from bench.progress import Progress, TurnCounter
 from bench.servers import launched_reference, running_ours
 from bench.settings import Settings
-from tests.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 RESULTS_DIR = PROJECT_ROOT / "results"
 REFERENCE_CACHE = RESULTS_DIR / "bench-cache" / "rasa-init"

@@ -1,7 +1,7 @@
 """Throughput of one Rasa server against two behind round-robin per user.
 
 Both Rasa servers share a PostgreSQL tracker store, a Redis lock store and one
-action server. PostgreSQL and Redis come from tests/services.py (branch
+action server. PostgreSQL and Redis come from harness/services.py (branch
 `scale`): context managers that start them on loopback and yield env dicts.
 """
 
@@ -32,7 +32,7 @@ def measure(
 def _measure(
     progress: Progress, work: Path, model: Path, settings: Settings, bad: List[str]
 ) -> Dict:
-    from tests import services
+    from harness import services
 
     with (
         services.postgres_server(work / "postgres") as pg_env,

@@ -1,4 +1,4 @@
-"""The servers under load: ours through tests/servers.py (the same start as the
+"""The servers under load: ours through harness/servers.py (the same start as the
 end-to-end tests), the reference as plain `rasa run` in its own project."""
 
 import os
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from tests.servers import Assistant, free_port, stop, wait_until_up
+from harness.servers import Assistant, free_port, stop, wait_until_up
 
 # Servers load TensorFlow; two at once on a busy 2-core machine can take minutes.
 START_TIMEOUT_SECONDS = 600

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench.progress import Progress
-from tests.servers import PROJECT_ROOT
+from harness.servers import PROJECT_ROOT
 
 TRAINING_TIMEOUT_SECONDS = 12 * 60
 HEARTBEAT_SECONDS = 30

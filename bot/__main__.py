@@ -106,7 +106,7 @@ def wait_for_action_server(port: int, process: subprocess.Popen) -> bool:
 
 def with_action_server(rasa_args: List[str]) -> int:
     """Starts the action server, runs a Rasa command, stops the action server."""
-    port = int(os.environ["ACTION_SERVER_PORT"])
+    port = settings.action_server_port()
     print(f"Actieserver starten op poort {port} ...", flush=True)
     process = subprocess.Popen([sys.executable, "-m", "bot", "actions", "--port", str(port)])
     try:
@@ -163,7 +163,7 @@ def main(argv: List[str] = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check-content", help="controleer het protocolbestand")
     actions = commands.add_parser("actions", help="start de actieserver")
-    actions.add_argument("--port", type=int, default=int(os.environ["ACTION_SERVER_PORT"]))
+    actions.add_argument("--port", type=int, default=settings.action_server_port())
     commands.add_parser("spacy-model", help="installeer nl_core_news_sm (of meld wat ontbreekt)")
     commands.add_parser("chat", help="actieserver + chat in de terminal")
     commands.add_parser("serve", help="actieserver + Rasa-server (REST)")
@@ -192,7 +192,7 @@ def main(argv: List[str] = None) -> int:
     if args.command == "chat":
         return with_action_server(["shell", "--model", "models", "--endpoints", "endpoints.yml"])
     if args.command == "serve":
-        port = os.environ["RASA_PORT"]
+        port = str(settings.rasa_port())
         return with_action_server(
             [
                 "run",

@@ -232,6 +232,19 @@ def cors_origins() -> List[str]:
     return os.environ.get("CORS_ORIGINS", "").replace(",", " ").split()
 
 
+def action_server_port() -> int:
+    return int(os.environ.get("ACTION_SERVER_PORT", "").strip() or DEFAULTS["ACTION_SERVER_PORT"])
+
+
+def rasa_port() -> int:
+    return int(os.environ.get("RASA_PORT", "").strip() or DEFAULTS["RASA_PORT"])
+
+
+def text_setting(name: str) -> str:
+    """A free-text setting (spaCy model, wheel, Teams app id); "" when unset."""
+    return os.environ.get(name, "").strip()
+
+
 def slack_bot_token() -> str:
     """Slack's bot token; the action server needs it to schedule reminders."""
     return os.environ.get("SLACK_BOT_TOKEN", "").strip()

@@ -11,11 +11,12 @@ pipeline folder); tests use it for a small pipeline they build on disk.
 """
 
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import List, Optional, Tuple
+
+from bot import settings
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ MISSING_MODEL_MESSAGE = (
 
 
 def configured_model() -> str:
-    return os.environ.get(ENV_MODEL, "").strip() or MODEL_NAME
+    return settings.text_setting(ENV_MODEL) or MODEL_NAME
 
 
 def load_pipeline(name: Optional[str] = None, disable: Tuple[str, ...] = ("parser",)):
@@ -100,7 +101,7 @@ def install(quiet: bool = False) -> bool:
     if model_installed():
         say(f"spaCy-model {MODEL_NAME} is al geïnstalleerd.")
         return True
-    wheel_setting = os.environ.get(ENV_WHEEL, "").strip()
+    wheel_setting = settings.text_setting(ENV_WHEEL)
     if wheel_setting:
         wheel = local_wheel(wheel_setting)
         if wheel is None:

@@ -1,4 +1,8 @@
-"""Fixtures for action tests: domain, tracker factory, dispatcher (as in rasa-demo)."""
+"""Fixtures for action tests: domain, tracker factory, dispatcher (as in rasa-demo).
+
+End-to-end tests use the one running assistant of the session: the fixture
+`assistant` in tests/shared_assistant.py (how to add a test: its docstring).
+"""
 
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -9,6 +13,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The shared running assistant for end-to-end tests: fixture `assistant`.
+pytest_plugins = ["tests.shared_assistant"]
 
 
 def yaml_variant(source: Path, tmp_path: Path, change) -> Path:

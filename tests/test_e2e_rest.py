@@ -1,25 +1,18 @@
-"""End to end: real action server and Rasa server, Dutch conversations over REST.
+"""End to end: the shared assistant (tests/shared_assistant.py), Dutch
+conversations over REST.
 
 Asserts the step ids in the `custom` payloads (protocol-contract.md, section 4).
 """
 
-import uuid
-
 import pytest
 
-from tests.servers import running_assistant
+from tests.shared_assistant import new_sender
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("e2e-logs")) as running:
-        yield running
-
-
 def new_conversation(assistant):
-    sender = f"e2e-{uuid.uuid4().hex}"
+    sender = new_sender("e2e")
     return lambda text: assistant.say(sender, text)
 
 

@@ -1,4 +1,5 @@
-"""End to end over Slack: real action server and Rasa server, a stub Slack Web API.
+"""End to end over Slack: the shared assistant (tests/shared_assistant.py), a
+stub Slack Web API.
 
 Signed Events API requests go to /webhooks/slack/webhook; the answers must
 arrive on the stub as chat.postMessage calls in the thread of the message.
@@ -8,32 +9,23 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
 from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.content import load_protocol
-from tests.servers import running_assistant
+from tests.shared_assistant import SLACK_SECRET as SECRET
+from tests.shared_assistant import SLACK_TOKEN as TOKEN
 from tests.slack_stub import SlackStub
 
 pytestmark = pytest.mark.integration
 
-SECRET = "e2e-ondertekengeheim"
-TOKEN = "xoxb-e2e-test"
-
 
 @pytest.fixture(scope="module")
-def slack(tmp_path_factory):
-    with SlackStub() as stub:
-        settings = {
-            "SLACK_BOT_TOKEN": TOKEN,
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": stub.url,
-            "SLACK_CHANNEL": "",
-        }
-        with running_assistant(tmp_path_factory.mktemp("e2e-slack-logs"), settings) as assistant:
-            yield Slack(assistant.url + "/webhooks/slack/webhook", stub)
+def slack(assistant, slack_stub):
+    return Slack(assistant.url + "/webhooks/slack/webhook", slack_stub)
 
 
 class Slack:
@@ -205,7 +197,8 @@ def _with_text(slack, thread_ts, part):
 
 
 def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancelled(slack):
-    user, channel = "U0HERINNER", "D0HERINNER"
+    suffix = uuid.uuid4().hex[:8].upper()
+    user, channel = f"U0H{suffix}", f"D0H{suffix}"
     ts, _ = slack.message("de ouders weigeren hulp", user=user, channel=channel)
     assert slack.reply_with_step(ts, "weigering.direct_melden") is not None
     buttons = slack.stub.wait_for_post(
@@ -246,7 +239,7 @@ def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancel
     delivered = slack.stub.deliver_due(scheduled["post_at"])
     assert [m["id"] for m in delivered] == [scheduled["id"]]
     assert slack.stub.deliver_due(scheduled["post_at"] + 60) == []
-    later_ts = "1800009999.000100"
+    later_ts = f"18{int(time.time() * 1000) % 10**8:08d}.000100"
     message = {**delivered[0], "ts": later_ts, "thread_ts": later_ts}
     assert slack.click(message, delivered_value(message, "Later nog eens"), user=user)[0] == 200
     assert _with_text(slack, later_ts, "Wanneer wilt u een herinnering?") is not None
@@ -259,7 +252,7 @@ def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancel
     (second,) = scheduled_in(slack, channel)
     value = f'/herinnering_annuleren{{"herinnering_id": "{second["id"]}"}}'
     # Another user in the same channel cannot cancel it.
-    other_ts, _ = slack.message(value, user="U0ANDER", channel=channel)
+    other_ts, _ = slack.message(value, user=f"U0A{suffix}", channel=channel)
     assert _with_text(slack, other_ts, "bestaat niet") is not None
     assert second["id"] in slack.stub.scheduled
     own_ts, _ = slack.message(value, user=user, channel=channel)

@@ -1,5 +1,6 @@
-"""End to end over Teams: the real assistant with the Teams channel switched on by
-TEAMS_* settings that point at local stubs of Microsoft's services.
+"""End to end over Teams: the shared assistant (tests/shared_assistant.py), with
+the Teams channel switched on by TEAMS_* settings that point at local stubs of
+Microsoft's services.
 
 A signed channel message with a mention goes in; the stubbed Bot Connector
 receives the reply card with the steps and their sources. Requests without a
@@ -18,8 +19,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from tests.servers import PROJECT_ROOT, running_assistant
-from tests.teams_stubs import TeamsStubs, channel_message, new_key
+from harness.servers import PROJECT_ROOT
+from tests.teams_stubs import channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -31,18 +32,9 @@ def domain_text(response):
     return domain["responses"][response][0]["text"]
 
 
-@pytest.fixture(scope="module")
-def stubs():
-    with TeamsStubs() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def assistant(stubs, tmp_path_factory):
-    # Reminders: the scheduler looks every second, so a due reminder comes at once.
-    env = {**stubs.env(), "HERINNERING_POLL_SECONDS": "1"}
-    with running_assistant(tmp_path_factory.mktemp("teams-e2e"), extra_env=env) as running:
-        yield running
+@pytest.fixture
+def stubs(teams_stubs):
+    return teams_stubs
 
 
 def post(assistant, activity, authorization=None):
@@ -291,15 +283,3 @@ def test_a_cancelled_reminder_never_arrives(assistant, stubs):
     assert reminder_rows(assistant, thread) == []
     time.sleep(3)
     assert proactive(stubs, thread) == []
-
-
-def test_a_reminder_due_while_the_server_is_down_arrives_once_after_the_restart(assistant, stubs):
-    """Runs last in this module: it restarts the Rasa server (one extra start)."""
-    thread = new_thread()
-    reminder_id = set_reminder(assistant, stubs, thread)[0]
-    make_due(assistant, reminder_id, 5)
-    assistant.restart_rasa()  # takes longer than 5 seconds: due while nobody runs
-    stubs.wait_for(lambda a: len(proactive(stubs, thread)) >= 1)
-    time.sleep(4)
-    assert len(proactive(stubs, thread)) == 1
-    assert reminder_rows(assistant, thread) == []

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.lock_store import SerialisedRedisLockStore
-from tests.services import redis_server
+from harness.services import redis_server
 
 pytestmark = pytest.mark.integration
 

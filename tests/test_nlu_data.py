@@ -2,8 +2,8 @@
 
 import yaml
 
+from harness.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, normalised_text
 from tests.conftest import PROJECT_ROOT
-from tests.nlu_data import HELD_OUT_SET, TRAINING_DATA, examples, normalised_text
 
 
 def domain_intents():

@@ -10,8 +10,8 @@ import json
 import pytest
 from sklearn.metrics import classification_report, f1_score
 
+from harness.nlu_data import HELD_OUT_SET, examples, fase_values, parse_all, set_f1
 from tests.conftest import PROJECT_ROOT
-from tests.nlu_data import HELD_OUT_SET, examples, fase_values, parse_all, set_f1
 
 pytestmark = pytest.mark.integration
 

@@ -1,6 +1,11 @@
 """Bad input and faults: 4xx for malformed requests, a Dutch reply for odd
-messages, and a safe message while the action server is down."""
+messages, and a safe message while the action server is down or too slow.
 
+The tests on real servers use the shared assistant (tests/shared_assistant.py);
+the slow action server needs a short REPLY_TIMEOUT_SECONDS, so that path runs
+the guard in-process with Rasa's own remote-action code instead."""
+
+import asyncio
 import json
 import time
 import urllib.error
@@ -9,10 +14,10 @@ import uuid
 
 import pytest
 
-from bot.channels.guard import clean_text
+from bot.channels.guard import clean_text, handle_message
 from bot.channels.rest import MAX_BODY_BYTES, parse_body
 from bot.content import load_protocol
-from tests.servers import Assistant, running_assistant, stop
+from harness.servers import PROJECT_ROOT, stop
 from tests.test_e2e_rest import step_ids, texts
 
 # --- Unit: body checks and text cleaning ---
@@ -83,12 +88,6 @@ def post(url, data: bytes, content_type="application/json"):
             return reply.status, reply.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-
-
-@pytest.fixture(scope="module")
-def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("robust")) as running:
-        yield running
 
 
 @pytest.mark.integration
@@ -183,6 +182,9 @@ class SlowActionServer:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+        self.calls = 0
+        stub = self
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # /health
                 self.send_response(200)
@@ -190,6 +192,7 @@ class SlowActionServer:
                 self.wfile.write(b'{"status": "ok"}')
 
             def do_POST(self):  # /webhook
+                stub.calls += 1
                 time.sleep(delay)
                 self.send_response(500)
                 self.end_headers()
@@ -207,17 +210,59 @@ class SlowActionServer:
         self.server.server_close()
 
 
-@pytest.mark.integration
-def test_slow_action_server_gives_a_dutch_message_within_seconds(tmp_path):
-    slow = SlowActionServer(delay=30)
-    assistant = Assistant(tmp_path, {"ACTION_SERVER_URL": slow.url, "REPLY_TIMEOUT_SECONDS": "3"})
+def rasa_running_a_custom_action(action_server_url: str):
+    """Stands in for Rasa's processor after the NLU: runs one custom action with
+    Rasa's own RemoteAction (the HTTP call to the action server, its timeouts)."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+    action = RemoteAction("action_stappen_hulp_geweigerd", EndpointConfig(action_server_url))
+
+    async def on_new_message(message):
+        tracker = DialogueStateTracker(message.sender_id, domain.slots)
+        nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+        for event in await action.run(message.output_channel, nlg, tracker, domain):
+            if getattr(event, "text", None):
+                await message.output_channel.send_response(message.sender_id, event.as_dict())
+
+    return on_new_message
+
+
+async def one_turn(turn):
+    """Runs a turn, then closes the guard's health-check session of this loop
+    (in the server it lives as long as the server)."""
+    from bot.channels import guard
+
     try:
-        assistant.start_rasa()
-        started = time.monotonic()
-        reply = assistant.say("traag", "de ouders weigeren hulp")
-        assert time.monotonic() - started < 8
-        assert texts(reply) == load_protocol().channel_texts["geen_antwoord"]
-        assert step_ids(reply) == []
+        await turn
     finally:
-        assistant.stop_all()
+        session = guard._health["session"]
+        if session is not None and not session.closed:
+            await session.close()
+
+
+@pytest.mark.integration  # starts a (stub) server
+def test_slow_action_server_gives_a_dutch_message_within_seconds(monkeypatch, caplog):
+    from rasa.core.channels.channel import CollectingOutputChannel
+
+    slow = SlowActionServer(delay=30)
+    monkeypatch.setenv("ACTION_SERVER_URL", slow.url)  # the guard's health check: up
+    monkeypatch.setenv("REPLY_TIMEOUT_SECONDS", "3")
+    output = CollectingOutputChannel()
+    rasa = rasa_running_a_custom_action(slow.url)
+    try:
+        started = time.monotonic()
+        asyncio.run(
+            one_turn(handle_message("de ouders weigeren hulp", "traag", output, rasa, "rest"))
+        )
+        assert time.monotonic() - started < 8
+    finally:
         slow.close()
+    assert slow.calls == 1  # the action was asked for, and did not answer in time
+    assert "Geen antwoord binnen 3.0 s" in caplog.text  # the timeout, not an error
+    assert texts(output.messages) == load_protocol().channel_texts["geen_antwoord"]
+    assert step_ids(output.messages) == []

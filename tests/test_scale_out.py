@@ -21,12 +21,12 @@ import sqlalchemy as sa
 
 from bot.lock_store import SerialisedRedisLockStore
 from bot.reminders.store import ReminderStore
-from tests.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
-from tests.services import postgres_server, redis_server
+from harness.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistants
+from harness.services import postgres_server, redis_server
 from tests.teams_stubs import APP_ID, TeamsStubs
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_rasa_servers]
 
 API_TOKEN = uuid.uuid4().hex
 KEY_PREFIX = "meldcodetest"

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 
@@ -150,3 +151,11 @@ def test_quiet_tensorflow_reaches_child_processes_through_the_environment(monkey
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "1")
     settings.quiet_tensorflow()
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "1"  # the user's value wins
+
+
+def test_bot_never_imports_the_action_server_package():
+    # bot/ is the library the action server builds on; the other way round
+    # would make settings and content depend on how actions are deployed.
+    for path in (PROJECT_ROOT / "bot").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(from actions\b|import actions\b)", source, re.M), path

@@ -24,8 +24,8 @@ from bot.channels.webchat import (
     static_file,
 )
 from bot.settings import DEFAULTS
+from harness.servers import free_port, stop, wait_until_up
 from tests.conftest import PROJECT_ROOT, yaml_variant
-from tests.servers import free_port, stop, wait_until_up
 
 WIDGET_KEY = "bot.channels.webchat.WebchatInput"
 

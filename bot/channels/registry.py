@@ -49,7 +49,7 @@ CHANNELS = (
 
 
 def _is_set(name: str) -> bool:
-    return bool(os.environ.get(name, "").strip())
+    return bool(settings.text_setting(name))
 
 
 def _variables(section) -> List[str]:

@@ -175,7 +175,7 @@ class SlackOutput(SlackBot):
             await self.client.chat_postMessage(channel=channel, **kwargs)
         except SlackApiError as error:
             logger.error(
-                "Slack weigert het bericht: %s (zie docs/slack.md, Problemen oplossen).",
+                "Slack weigert het bericht: %s (zie docs/slack.md, Troubleshooting).",
                 (error.response or {}).get("error", "onbekende fout"),
             )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:

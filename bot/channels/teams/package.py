@@ -64,7 +64,6 @@ def build(values: Dict[str, str], output: Path) -> Path:
 
 
 def main(argv=None) -> int:
-    import os
 
     settings.load_environment()
     parser = argparse.ArgumentParser(
@@ -83,7 +82,7 @@ def main(argv=None) -> int:
     parser.add_argument("--uit", type=Path, default=DEFAULT_OUTPUT, help="het zip-bestand")
     args = parser.parse_args(argv)
     values = {
-        "TEAMS_APP_ID": os.environ.get("TEAMS_APP_ID", "").strip(),
+        "TEAMS_APP_ID": settings.text_setting("TEAMS_APP_ID"),
         "ORGANISATIE": args.organisatie.strip(),
         "WEBSITE_URL": args.website.strip(),
         "PRIVACY_URL": (args.privacy or args.website).strip(),

@@ -1,4 +1,8 @@
-"""Starts the real action server and Rasa server on free loopback ports."""
+"""Starts the real action server and Rasa server on free loopback ports.
+
+Loading the model makes a Rasa start the slowest part of the tests (about a
+minute on 2 cores), so every start in this process is counted: `rasa_starts()`.
+"""
 
 import json
 import os
@@ -17,6 +21,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Busy shared machines may need more: MELDCODE_TEST_START_TIMEOUT=600.
 START_TIMEOUT_SECONDS = int(os.environ.get("MELDCODE_TEST_START_TIMEOUT", "240"))
 REQUEST_TIMEOUT_SECONDS = 60
+
+_rasa_starts = 0
+
+
+def rasa_starts() -> int:
+    """How many Rasa servers this process started so far (restarts included)."""
+    return _rasa_starts
 
 
 def free_port() -> int:
@@ -116,6 +127,8 @@ class Assistant:
         self.start_rasa()
 
     def start_rasa(self) -> None:
+        global _rasa_starts
+        _rasa_starts += 1
         self.rasa_starts += 1
         self.rasa = self._start(
             [
@@ -172,7 +185,7 @@ def running_assistants(
 ) -> Iterator[List[Assistant]]:
     """`count` assistants, each with its own action server, started in parallel.
 
-    With a shared tracker store and lock store in `extra_env` (tests/services.py)
+    With a shared tracker store and lock store in `extra_env` (harness/services.py)
     they serve the same conversations, as replicas do in production.
     `env_each[i]` adds settings for assistant i only.
     """

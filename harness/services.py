@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional
 
-from tests.servers import PROJECT_ROOT, free_port, stop
+from harness.servers import PROJECT_ROOT, free_port, stop
 
 INSTALLER = PROJECT_ROOT / "scripts" / "ensure-debian-packages.sh"
 START_TIMEOUT_SECONDS = 60

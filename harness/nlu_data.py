@@ -1,4 +1,4 @@
-"""Reads training and held-out NLU data for the tests."""
+"""Reads training and held-out NLU data for the tests and the benchmark."""
 
 import asyncio
 import re
