@@ -66,7 +66,7 @@ class SlackReminders:
                 settings.slack_bot_token(),
                 base_url=api_url(settings.slack_api_url()),
                 timeout=API_TIMEOUT_SECONDS,
-                logger=logging.getLogger(__name__ + ".api"),
+                logger=_api_logger(),
             )
         self.client = client
 
@@ -120,6 +120,13 @@ class SlackReminders:
             logger.error("Slack: herinnering niet geannuleerd (%s).", _reason(error))
             return None
         return True
+
+
+def _api_logger() -> logging.Logger:
+    # slack_sdk logs request bodies at debug level: keep them out, as the Slack channel does.
+    api_logger = logging.getLogger(__name__ + ".api")
+    api_logger.setLevel(logging.WARNING)
+    return api_logger
 
 
 def _reason(error: Exception) -> str:
