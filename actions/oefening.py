@@ -1,7 +1,7 @@
 """Exercise mode actions: start a round, judge an answer, stop.
 
 All exercise state lives in the slot `oefening` (one dict) and the flag
-`oefenmodus`. Answers in free text may fill the case slots (fase, plaats,
+`oefenmodus`. Answers in free text may fill the case slots (fase, plaats, vorige_plaats,
 gemeld_bij_vt) through the NLU; every exercise action puts them back to what
 they were before the exercise, so no exercise state is left in the case.
 An answer always sets `oefenmodus` (true while the round goes on), so the
@@ -28,7 +28,7 @@ from bot.oefening import (
 )
 from bot.render import fill, render_answer
 
-CASE_SLOTS = ("fase", "plaats", "gemeld_bij_vt")
+CASE_SLOTS = ("fase", "plaats", "vorige_plaats", "gemeld_bij_vt")
 
 
 def _restore_case_slots(state: Dict[str, Any]) -> List[Dict[str, Any]]:

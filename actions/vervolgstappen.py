@@ -12,10 +12,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
+from bot import regio, settings
 from bot.content import load_protocol
+from bot.context_answer import answer_in_context
+from bot.context_content import load_context_texts
 from bot.contract import FASE_GEMELD, concerns_situation
 from bot.nlu.fase import normalise_fase
-from bot.render import render_answer
+from bot.verslag import add_situation
 
 
 def was_reported(tracker: Tracker) -> bool:
@@ -45,14 +48,21 @@ class StepsAction(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         situation_id = self.situation(tracker)
-        answer = render_answer(
+        answer = answer_in_context(
             load_protocol(),
+            load_context_texts(),
+            settings.organisation_contacts(),
             situation_id,
             reported=was_reported(tracker),
             place=tracker.get_slot("plaats"),
+            previous_place=tracker.get_slot("vorige_plaats"),
         )
         dispatcher.utter_message(text=answer.text, json_message=answer.payload)
-        return [SlotSet("situatie", situation_id)]
+        discussed = add_situation(tracker.get_slot("besproken_situaties"), situation_id)
+        events = [SlotSet("situatie", situation_id), SlotSet("besproken_situaties", discussed)]
+        if tracker.get_slot("vorige_plaats_open"):
+            events.append(SlotSet("vorige_plaats_open", False))  # another answer closes it
+        return events
 
 
 class ActionStappenZorgen(StepsAction):
@@ -70,10 +80,38 @@ class ActionStappenZorgen(StepsAction):
 
 
 class ActionStappenVerhuizing(StepsAction):
+    """A move; after a report it asks once where the family lived before.
+
+    The steps come first: the question only adds whether the region changes.
+    """
+
     situation_id = "verhuizing"
 
     def name(self) -> str:
         return "action_stappen_verhuizing"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        events = super().act(dispatcher, tracker, domain)
+        if not self.ask_previous_place(tracker):
+            return events
+        events = [e for e in events if e.get("name") != "vorige_plaats_open"]
+        dispatcher.utter_message(text=load_context_texts().regio["vraag_vorige_plaats"])
+        return events + [
+            SlotSet("vorige_plaats_gevraagd", True),
+            SlotSet("vorige_plaats_open", True),
+        ]
+
+    @staticmethod
+    def ask_previous_place(tracker: Tracker) -> bool:
+        """Only for a family that was reported, at most once, when the new place is known."""
+        return (
+            was_reported(tracker)
+            and not tracker.get_slot("vorige_plaats")
+            and not tracker.get_slot("vorige_plaats_gevraagd")
+            and regio.lookup(tracker.get_slot("plaats") or "").place is not None
+        )
 
 
 class ActionStappenHulpGeweigerd(StepsAction):

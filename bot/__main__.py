@@ -61,16 +61,25 @@ def run_rasa(args: List[str]) -> int:
 
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
+    from bot import regio
     from bot.content import ContentError, load_protocol
+    from bot.context_content import load_context_texts
     from bot.oefening import load_exercises
     from bot.reminders.wording import load_wording
 
     try:
         protocol = load_protocol()
         exercises = load_exercises()
+        load_context_texts()
+        regio.gazetteer()
         load_wording()
     except ContentError as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
+        return 2
+    try:
+        settings.organisation_contacts()
+    except settings.SettingsError as error:
+        print(f"FOUT in .env: {error}", file=sys.stderr)
         return 2
     print(
         f"Inhoud in orde: {len(protocol.steps)} stappen, {len(protocol.situations)} situaties, "

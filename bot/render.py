@@ -96,6 +96,7 @@ def steps_text(payload: Dict[str, Any]) -> str:
     steps = [s for s in payload.get("stappen") or [] if isinstance(s, dict)]
     lines = [payload.get("titel") or ""]
     lines += [step_line(number, step) for number, step in enumerate(steps, 1)]
+    lines.append(payload.get("regio_tekst") or "")  # a move: the Veilig Thuis-regio
     lines.append(payload.get("afsluiting") or "")
     return "\n".join(line for line in lines if line)
 

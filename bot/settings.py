@@ -6,8 +6,10 @@ then the defaults below. Every make target and the CLI go through here.
 
 import logging
 import os
+import re
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -262,3 +264,71 @@ def reminder_poll_seconds() -> float:
     """How often the Rasa server looks for due Teams reminders (HERINNERING_POLL_SECONDS)."""
     value = os.environ.get("HERINNERING_POLL_SECONDS", "").strip()
     return float(value) if value else DEFAULT_REMINDER_POLL_SECONDS
+
+
+# The organisation's own contacts (docs/organisatie.md). All optional; empty
+# settings keep the general texts.
+ORGANISATION_VARIABLES = (
+    "AANDACHTSFUNCTIONARIS_ROL",
+    "AANDACHTSFUNCTIONARIS_TELEFOON",
+    "AANDACHTSFUNCTIONARIS_KANAAL",
+    "MELDCODE_ORGANISATIE_URL",
+)
+MAX_ORGANISATION_TEXT = 80
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+_PLAIN_TEXT = re.compile(r"^[^<>{}\[\]\\`*_|\n\r\t]+$")
+_URL = re.compile(r"^https://[^\s<>\"'{}|\\^`]+$")
+
+
+@dataclass(frozen=True)
+class OrganisationContacts:
+    rol: str = ""
+    telefoon: str = ""
+    kanaal: str = ""
+    meldcode_url: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.rol or self.telefoon or self.kanaal or self.meldcode_url)
+
+
+def organisation_contacts() -> OrganisationContacts:
+    """The organisation's contacts from .env, checked; SettingsError names what to fix."""
+    values = {name: os.environ.get(name, "").strip() for name in ORGANISATION_VARIABLES}
+    problems = []
+    for name in ORGANISATION_VARIABLES[:3]:
+        value = values[name]
+        if value and (len(value) > MAX_ORGANISATION_TEXT or not _PLAIN_TEXT.match(value)):
+            problems.append(
+                f"{name}: gewone tekst van hoogstens {MAX_ORGANISATION_TEXT} tekens, "
+                "zonder tekens als < > { } [ ] * _ |."
+            )
+    phone = values["AANDACHTSFUNCTIONARIS_TELEFOON"]
+    if phone and not _PHONE.match(phone):
+        problems.append(
+            "AANDACHTSFUNCTIONARIS_TELEFOON: alleen cijfers, spaties, streepjes en een + "
+            "vooraan, bijvoorbeeld 030-1234567."
+        )
+    url = values["MELDCODE_ORGANISATIE_URL"]
+    if url and (len(url) > 300 or not _URL.match(url)):
+        problems.append(
+            "MELDCODE_ORGANISATIE_URL: een volledig adres dat begint met https://, "
+            "bijvoorbeeld https://intranet.example.nl/meldcode."
+        )
+    if (phone or values["AANDACHTSFUNCTIONARIS_KANAAL"]) and not values[
+        "AANDACHTSFUNCTIONARIS_ROL"
+    ]:
+        problems.append(
+            "AANDACHTSFUNCTIONARIS_ROL ontbreekt: zeg wie het telefoonnummer of kanaal is, "
+            "bijvoorbeeld 'de aandachtsfunctionaris kindermishandeling'."
+        )
+    if problems:
+        raise SettingsError(
+            "Instellingen van uw organisatie kloppen niet:\n- " + "\n- ".join(problems)
+        )
+    return OrganisationContacts(
+        rol=values["AANDACHTSFUNCTIONARIS_ROL"],
+        telefoon=phone,
+        kanaal=values["AANDACHTSFUNCTIONARIS_KANAAL"],
+        meldcode_url=url,
+    )

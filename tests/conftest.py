@@ -52,6 +52,10 @@ def make_tracker(
         "plaats": None,
         "gemeld_bij_vt": None,
         "situatie": None,
+        "vorige_plaats": None,
+        "vorige_plaats_gevraagd": None,
+        "plaats_opties": None,
+        "besproken_situaties": None,
         "requested_slot": None,
     }
     all_slots.update(slots or {})

@@ -6,7 +6,7 @@ import logging
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions import forms, herinneringen, oefening, vervolgstappen, vragen
+from actions import forms, herinneringen, oefening, verslag, vervolgstappen, vragen
 from bot.content import load_protocol
 
 STEP_ACTIONS = {
@@ -35,7 +35,7 @@ def step_ids(dispatcher):
 def test_every_domain_action_is_implemented(domain):
     implemented = {
         cls().name()
-        for module in (vervolgstappen, forms, vragen, oefening, herinneringen)
+        for module in (vervolgstappen, forms, vragen, oefening, verslag, herinneringen)
         for cls in vars(module).values()
         if isinstance(cls, type)
         and cls.__module__ == module.__name__
@@ -54,7 +54,10 @@ def test_step_action_sends_one_message_with_text_and_payload(
     assert answer["custom"]["situatie"] == situation_id
     assert answer["text"].startswith(load_protocol().situations[situation_id].title[:12])
     assert step_ids(dispatcher) == list(load_protocol().situations[situation_id].step_ids)
-    assert events == [SlotSet("situatie", situation_id)]
+    assert events == [
+        SlotSet("situatie", situation_id),
+        SlotSet("besproken_situaties", [situation_id]),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -75,7 +78,10 @@ def test_concerns_follow_the_known_fase(
     assert ids[0] == first_step
     prefix = "melding." if situation_id == "zorgen_na_melding" else "doorverwijzing."
     assert all(step_id.startswith(prefix) for step_id in ids)
-    assert events == [SlotSet("situatie", situation_id)]
+    assert events == [
+        SlotSet("situatie", situation_id),
+        SlotSet("besproken_situaties", [situation_id]),
+    ]
 
 
 def test_move_after_report_names_the_place(dispatcher, tracker_factory, domain):

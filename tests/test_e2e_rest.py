@@ -132,3 +132,52 @@ def test_one_exercise_right_wrong_and_stop(assistant):
     stopped = say("stop oefenen")
     assert exercises.texts["gestopt"] in texts(stopped)
     assert step_ids(say("de ouders weigeren hulp")) == ["weigering.direct_melden"]
+
+
+def payload_of(messages, kind):
+    (payload,) = [m["custom"] for m in messages if m.get("custom", {}).get("type") == kind]
+    return payload
+
+
+def test_move_names_the_region_and_whether_it_changes(assistant):
+    say = new_conversation(assistant)
+    reply = say("het gezin dat we bij Veilig Thuis hebben gemeld is verhuisd naar Nijverdal")
+    steps = payload_of(reply, "vervolgstappen")
+    assert steps["regio"] == {
+        "plaats": "Nijverdal",
+        "gemeente": "Hellendoorn",
+        "vt_code": "VT19",
+        "vt_regio": "Twente",
+    }
+    assert "Nijverdal (gemeente Hellendoorn) valt onder de Veilig Thuis-regio Twente" in texts(
+        reply
+    )
+    assert "hiervoor woonde" in texts(reply)  # asked once, after the steps
+    again = say("Apeldoorn")
+    changed = payload_of(again, "vervolgstappen")
+    assert changed["regio"]["vt_regio"] == "Twente"
+    assert changed["vorige_regio"]["vt_regio"] == "Noord- en Oost-Gelderland"
+    assert "De regio verandert" in texts(again)
+    assert "hiervoor woonde" not in texts(again)
+
+
+def test_ambiguous_place_is_asked_with_one_button_per_gemeente(assistant):
+    say = new_conversation(assistant)
+    question = say("het gezin is verhuisd naar Velp")
+    buttons = [b for m in question for b in m.get("buttons") or []]
+    titles = [b["title"] for b in buttons]
+    assert "Velp (gemeente Rheden)" in titles and "Velp (gemeente Land van Cuijk)" in titles
+    chosen = next(b["payload"] for b in buttons if b["title"] == "Velp (gemeente Rheden)")
+    assert is_question(say(chosen))  # now: was the family reported?
+    reply = say("nee")
+    assert payload_of(reply, "vervolgstappen")["regio"]["gemeente"] == "Rheden"
+
+
+def test_note_for_the_dossier_after_a_refusal(assistant):
+    say = new_conversation(assistant)
+    assert step_ids(say("de ouders weigeren hulp")) == ["weigering.direct_melden"]
+    reply = say("wat moet ik vastleggen in het dossier?")
+    note = payload_of(reply, "verslag")
+    assert note["situaties"] == ["hulp_geweigerd"]
+    assert "Bron:" in note["tekst"] and "Leg ook vast" in note["tekst"]
+    assert note["tekst"] in texts(reply)

@@ -200,7 +200,12 @@ def test_start_presents_the_first_case_and_saves_the_case_slots(
     state, events = started(dispatcher, tracker_factory, domain, {"fase": "gemeld"})
     assert slots(events)["oefenmodus"] is True
     assert len(state["ronde"]) == exercises.round_size and state["index"] == 0
-    assert state["bewaard"] == {"fase": "gemeld", "plaats": None, "gemeld_bij_vt": None}
+    assert state["bewaard"] == {
+        "fase": "gemeld",
+        "plaats": None,
+        "vorige_plaats": None,
+        "gemeld_bij_vt": None,
+    }
     case_payload = dispatcher.messages[-1]["custom"]
     assert case_payload["type"] == "oefencasus" and case_payload["casus_id"] == state["ronde"][0]
 
@@ -298,6 +303,7 @@ def test_stop_half_way_leaves_no_exercise_state(tracker_factory, dispatcher, dom
         "oefening": None,
         "fase": "doorverwezen",
         "plaats": None,
+        "vorige_plaats": None,
         "gemeld_bij_vt": None,
     }
 

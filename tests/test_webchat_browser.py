@@ -62,6 +62,31 @@ def situations_in_the_widget(widget, driver, url):
     assert_checklist(widget.cards()[-1], ["melding.blijven_volgen", "melding.opnieuw_contact"])
 
 
+def test_region_of_a_move_and_the_note_for_the_dossier(assistant, driver):
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    widget.say("het gezin is verhuisd naar Nijverdal")
+    widget.click(PROTOCOL.questions["gemeld_bij_vt"].buttons[1]["title"])  # not reported
+    region = widget.cards()[-1].find_element(By.CSS_SELECTOR, ".mcw-regio")
+    assert region.find_element(By.CSS_SELECTOR, "h4").text == TEXTS["vt_regio_kop"]
+    assert "Nijverdal (gemeente Hellendoorn) valt onder de Veilig Thuis-regio Twente" in (
+        region.text
+    )
+
+    widget.say("de ouders weigeren hulp")
+    widget.click("Verslag voor het dossier")
+    note = widget.cards()[-1]
+    text = note.find_element(By.CSS_SELECTOR, "pre.mcw-verslag").text
+    assert text.startswith("Verslag voor het dossier (meldcode)")
+    assert PROTOCOL.steps["weigering.direct_melden"].text in text
+    # Shown once: as the note, not also as a plain message before it.
+    plain = [m.text for m in widget.messages() if "Leg ook vast" in m.text]
+    assert len(plain) == 1
+    note.find_element(By.CSS_SELECTOR, ".mcw-copy").click()
+    status = note.find_element(By.CSS_SELECTOR, "[role=status]")
+    widget.wait(lambda: status.text in (TEXTS["gekopieerd"], TEXTS["kopieer_mislukt"]), 10)
+
+
 def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
     widget = Widget(driver)
     widget.open_fresh(demo_url(assistant))

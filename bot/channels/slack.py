@@ -204,6 +204,12 @@ class SlackOutput(SlackBot):
                 **slack_blocks.steps_message(message.get("text") or "", custom),
             )
             return
+        if slack_blocks.is_note_payload(custom) and not message.get("buttons"):
+            # The note for the dossier: one message that copies cleanly.
+            await self._post_message(
+                self.slack_channel or recipient_id, **slack_blocks.note_message(custom)
+            )
+            return
         await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:

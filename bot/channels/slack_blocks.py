@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
 from bot.render import SOURCE_LABEL, steps_text
+from bot.verslag import PAYLOAD_TYPE as NOTE_TYPE
 
 SECTION_MAX_CHARS = 3000
 TEXT_MAX_CHARS = 4000
@@ -84,6 +85,10 @@ def steps_message(text: str, payload: Dict[str, Any]) -> Dict[str, Any]:
             section(f"*{number}.* " + mrkdwn(str(step.get("tekst", "")), SECTION_MAX_CHARS - 10))
         )
         blocks.append(context(f"{SOURCE_LABEL}: " + mrkdwn(str(step.get("bron", "")), 2000)))
+    region = str(payload.get("regio_tekst") or "").strip()
+    if region:
+        # A move: the Veilig Thuis-regio (CBS) as a quote under the steps.
+        blocks.append(section("\n".join("> " + mrkdwn(line, 500) for line in region.splitlines())))
     if closing:
         blocks.append({"type": "divider"})
         blocks.append(section(mrkdwn(closing)))
@@ -156,3 +161,30 @@ def user_text(text: Optional[str]) -> str:
     text = _SLACK_MARKUP.sub(_markup_to_text, text or "")
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def is_note_payload(payload: Any) -> bool:
+    return (
+        isinstance(payload, dict)
+        and payload.get("type") == NOTE_TYPE
+        and isinstance(payload.get("tekst"), str)
+    )
+
+
+# A code block keeps the note's lines as they are, so it copies cleanly.
+NOTE_CHUNK_CHARS = SECTION_MAX_CHARS - 10
+
+
+def note_message(payload: Dict[str, Any]) -> Dict[str, Any]:
+    """The note for the dossier in code blocks of whole lines (a section holds 3000 characters)."""
+    chunks, current = [], ""
+    for line in escape(payload["tekst"]).splitlines():
+        line = line[:NOTE_CHUNK_CHARS]
+        if current and len(current) + len(line) + 1 > NOTE_CHUNK_CHARS:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    if current:
+        chunks.append(current)
+    blocks = [section(f"```{chunk}```") for chunk in chunks][:MAX_BLOCKS]
+    return {"text": mrkdwn(payload["tekst"], TEXT_MAX_CHARS), "blocks": blocks}

@@ -66,6 +66,11 @@ TEXT_KEYS = (
     "fout",
     "nieuw_gesprek_gestart",
     "agenda_download",
+    "vt_regio_kop",
+    "verslag_kop",
+    "kopieer",
+    "gekopieerd",
+    "kopieer_mislukt",
 )
 
 HEADERS = {

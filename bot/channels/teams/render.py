@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.contract import PAYLOAD_TYPE
 from bot.render import SOURCE_LABEL, steps_text
+from bot.verslag import PAYLOAD_TYPE as NOTE_TYPE
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.4"
@@ -130,9 +131,29 @@ def steps_card(
                 ],
             }
         )
+    region = str(payload.get("regio_tekst") or "").strip()
+    if region:
+        # A move: the Veilig Thuis-regio (CBS), set apart under the steps.
+        body.append(
+            {
+                "type": "Container",
+                "style": "emphasis",
+                "spacing": "Medium",
+                "items": _paragraphs(region),
+            }
+        )
     if closing:
         body.append({**_run(closing, isSubtle=True), "spacing": "Medium", "separator": True})
     return _card(body, text, buttons or [])
+
+
+def note_card(payload: Dict[str, Any]) -> Dict[str, Any]:
+    """The note for the dossier: its first line as the heading, every line kept."""
+    lines = payload["tekst"].splitlines()
+    body = [_run(lines[0], weight="Bolder", size="Medium")] if lines else []
+    # TextRuns show text as it is (no Markdown), so "- [ ]" stays a checkbox line.
+    body += [{**_run(line), "spacing": "None"} for line in lines[1:] if line.strip()]
+    return _card(body, payload["tekst"], [])
 
 
 def _summary(text: str) -> str:
@@ -160,6 +181,9 @@ def reply_activity(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     if isinstance(custom, dict) and custom.get("type") == PAYLOAD_TYPE:
         text = text or steps_text(custom)
         return _with_card(steps_card(text, custom, buttons), text)
+    if isinstance(custom, dict) and custom.get("type") == NOTE_TYPE:
+        if isinstance(custom.get("tekst"), str) and custom["tekst"].strip():
+            return _with_card(note_card(custom), custom["tekst"])
     if buttons:
         return _with_card(_card(_paragraphs(text), text, buttons), text)
     if text.strip():

@@ -114,6 +114,7 @@
         });
         var card = { who: "bot", kind: "stappen", titel: textOf(custom.titel),
           afsluiting: textOf(custom.afsluiting), stappen: steps,
+          regio: textOf(custom.regio_tekst),
           klaar: steps.map(function () { return false; }) };
         var before = items[items.length - 1];
         // Rasa sends an answer's text just before its payload; the title proves it is that text.
@@ -127,6 +128,13 @@
           custom.ics.indexOf("BEGIN:VCALENDAR") === 0) {
         // A reminder as a calendar file: the user keeps it in their own calendar.
         items.push({ who: "bot", kind: "agenda", datum: custom.datum, ics: custom.ics });
+      } else if (custom && custom.type === "verslag" && typeof custom.tekst === "string") {
+        var previous = items[items.length - 1];
+        // The note's readable text comes just before its payload: show it once.
+        if (previous && previous.kind === "text" && previous.text === custom.tekst) {
+          items.pop();
+        }
+        items.push({ who: "bot", kind: "verslag", tekst: custom.tekst });
       } else if (typeof m.text === "string" || Array.isArray(m.buttons)) {
         var buttons = cleanButtons(m.buttons);
         var titles = buttons.map(function (b) { return b.title; });
@@ -156,6 +164,11 @@
       link.href = "data:text/calendar;charset=utf-8," + encodeURIComponent(item.ics);
       link.setAttribute("download", "herinnering-" + item.datum + ".ics");
       box.appendChild(link);
+      return box;
+    }
+    if (item.kind === "verslag") {
+      box.classList.add("mcw-card");
+      renderNote(box, item, index);
       return box;
     }
     if (item.text) {
@@ -211,9 +224,60 @@
       list.appendChild(li);
     });
     box.appendChild(list);
+    if (item.regio) {
+      // The Veilig Thuis-regio of a move (CBS), with its own heading.
+      var region = el("div", "mcw-regio");
+      region.appendChild(el("h4", "mcw-regio-title", T.vt_regio_kop));
+      region.appendChild(el("p", "mcw-text", item.regio));
+      box.appendChild(region);
+    }
     if (item.afsluiting) {
       box.appendChild(el("p", "mcw-text mcw-closing", item.afsluiting));
     }
+  }
+
+  // The note for the dossier: preformatted text and a copy button.
+  function renderNote(box, item, index) {
+    var headingId = "mcw-verslag-" + index;
+    var heading = el("h3", "mcw-card-title", T.verslag_kop);
+    heading.id = headingId;
+    box.appendChild(heading);
+    var note = el("pre", "mcw-verslag", item.tekst);
+    note.setAttribute("aria-labelledby", headingId);
+    note.tabIndex = 0;
+    box.appendChild(note);
+    var copy = el("button", "mcw-choice mcw-copy", T.kopieer);
+    copy.type = "button";
+    var done = el("p", "mcw-hint");
+    done.setAttribute("role", "status");
+    copy.addEventListener("click", function () {
+      copyText(item.tekst, note).then(function () {
+        done.textContent = T.gekopieerd;
+      }, function () {
+        done.textContent = T.kopieer_mislukt;
+      });
+    });
+    box.appendChild(copy);
+    box.appendChild(done);
+  }
+
+  function copyText(text, node) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Intranet pages over http: select the note so that Ctrl+C copies it.
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    var copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (e) {
+      copied = false;
+    }
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy"));
   }
 
   function addItem(item) {
