@@ -9,6 +9,7 @@ from rasa_sdk.types import DomainDict
 
 from bot import regio
 from bot.contract import FASE_GEMELD
+from bot.nlu.decision import ANALYSIS_KEY
 from bot.nlu.fase import normalise_fase
 
 # Intents that answer a question about a place; anything else (acute danger,
@@ -171,9 +172,11 @@ class ValidateVerhuizingForm(CaseFormValidation):
     async def extract_gemeld_bij_vt(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[str, Any]:
-        # "nee, alleen doorverwezen" answers the question without ja/nee intent.
+        # "niet gemeld" in the message that starts the form: no question needed.
+        analysed = (tracker.latest_message.get(ANALYSIS_KEY) or {}).get("gemeld_bij_vt")
         if tracker.get_slot("requested_slot") != "gemeld_bij_vt":
-            return {}
+            return {} if analysed is None else {"gemeld_bij_vt": bool(analysed)}
+        # "nee, alleen doorverwezen" answers the question without ja/nee intent.
         if tracker.latest_message.get("intent", {}).get("name") in ("bevestigen", "ontkennen"):
             return {}  # ja/nee is mapped in the domain; "nee, niet gemeld" is no report
         fase = self.latest_fase(tracker)

@@ -82,15 +82,19 @@ def teams_reference(tracker: Tracker) -> Optional[Dict[str, Any]]:
     return {field: reference[field] for field in _REFERENCE_FIELDS}
 
 
-def slack_place(tracker: Tracker) -> Optional[Dict[str, str]]:
-    """Channel and user of a Slack message (from the Slack channel's metadata)."""
+def slack_place(tracker: Tracker) -> Optional[Dict[str, Optional[str]]]:
+    """Channel and thread of this Slack conversation, from its id.
+
+    The Slack channel names every conversation `slack:<team>:<dm channel>` or
+    `slack:<team>:<channel>:<thread>` (bot.channels.slack.conversation_id);
+    no user id is needed or kept.
+    """
     if tracker.get_latest_input_channel() != CHANNEL_SLACK:
         return None
-    metadata = _metadata(tracker)
-    channel, user = metadata.get("out_channel"), metadata.get("user")
-    if not (isinstance(channel, str) and channel and isinstance(user, str) and user):
+    parts = str(tracker.sender_id or "").split(":")
+    if len(parts) not in (3, 4) or parts[0] != CHANNEL_SLACK or not all(parts[1:]):
         return None
-    return {"channel": channel, "user": user}
+    return {"channel": parts[2], "thread": parts[3] if len(parts) == 4 else None}
 
 
 def wanted_date(tracker: Tracker, today: date) -> Optional[date]:
@@ -129,7 +133,7 @@ class ActionHerinnering(SafeAction):
         slack, teams = slack_place(tracker), teams_reference(tracker)
         if slack:
             scheduled = await slack_reminders().schedule(
-                slack["channel"], None, slack["user"], situation_id, due_timestamp(day)
+                slack["channel"], slack["thread"], situation_id, due_timestamp(day)
             )
             dispatcher.utter_message(
                 text=wording.text("gezet" if scheduled else "mislukt", **values)
@@ -178,7 +182,7 @@ class ActionHerinneringenLijst(SafeAction):
         wording = load_wording()
         slack, teams = slack_place(tracker), teams_reference(tracker)
         if slack:
-            found = await slack_reminders().list(slack["channel"], slack["user"])
+            found = await slack_reminders().list(slack["channel"], slack["thread"])
             if found is None:
                 dispatcher.utter_message(text=wording.text("mislukt"))
                 return []
@@ -201,7 +205,7 @@ class ActionHerinneringenLijst(SafeAction):
 
 
 class ActionHerinneringAnnuleren(SafeAction):
-    """Cancels one reminder of this user; someone else's id is 'not found'."""
+    """Cancels one reminder of this conversation; another one's id is 'not found'."""
 
     def name(self) -> str:
         return "action_herinnering_annuleren"
@@ -219,13 +223,13 @@ class ActionHerinneringAnnuleren(SafeAction):
             return await ActionHerinneringenLijst().act(dispatcher, tracker, domain)
         if slack:
             reminders = slack_reminders()
-            own = await reminders.list(slack["channel"], slack["user"])
+            own = await reminders.list(slack["channel"], slack["thread"])
             match = next((r for r in own or [] if r.id == reminder_id), None)
             due = match.post_at if match else None
             if own is None:
                 cancelled = None  # Slack could not be asked
             elif match:
-                cancelled = await reminders.cancel(slack["channel"], slack["user"], reminder_id)
+                cancelled = await reminders.cancel(slack["channel"], slack["thread"], reminder_id)
             else:
                 cancelled = False
         else:

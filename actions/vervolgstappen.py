@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
+from actions.situaties import answer_deferred
 from bot import regio, settings
 from bot.content import load_protocol
 from bot.context_answer import answer_in_context
@@ -78,6 +79,12 @@ class ActionStappenZorgen(StepsAction):
             raise ValueError("slot fase ontbreekt")
         return situation_id
 
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[Dict[str, Any]]:
+        # A message with several situations may have waited for this answer.
+        return super().act(dispatcher, tracker, domain) + answer_deferred(dispatcher, tracker)
+
 
 class ActionStappenVerhuizing(StepsAction):
     """A move; after a report it asks once where the family lived before.
@@ -119,13 +126,6 @@ class ActionStappenHulpGeweigerd(StepsAction):
 
     def name(self) -> str:
         return "action_stappen_hulp_geweigerd"
-
-
-class ActionStappenAcuut(StepsAction):
-    situation_id = "acuut"
-
-    def name(self) -> str:
-        return "action_stappen_acuut"
 
 
 class ActionStappenVerantwoordelijkheid(StepsAction):

@@ -22,6 +22,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         action="store_true",
         help="schrijf docs/benchmarks.md opnieuw uit results/bench.json",
     )
+    parser.add_argument(
+        "--nlu-only",
+        action="store_true",
+        help="alleen de NLU-cijfers met het model in models/ (geen training, geen belasting); "
+        "vervangt de NLU-delen van docs/benchmarks.md",
+    )
     args = parser.parse_args(argv)
     if args.report_only:
         import json
@@ -32,6 +38,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         run.write_outputs(results, run.output_paths(results.get("quick", False)))
         return 0
 
+    import json
     import logging
 
     logging.getLogger("matplotlib").setLevel(logging.ERROR)
@@ -41,6 +48,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     bot_settings.load_environment()
     from bench import run
     from bench.settings import FULL, QUICK
+
+    if args.nlu_only:
+        results = run.run_nlu_only(run.EXISTING_MODEL)
+        print(json.dumps(results["nlu"]["error_counts"]))
+        return 0
 
     chosen = QUICK if args.quick else FULL
     overrides = {}

@@ -67,6 +67,20 @@ def session() -> aiohttp.ClientSession:
     return aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0))
 
 
+async def new_sender(client: aiohttp.ClientSession, url: str) -> str:
+    """A new conversation: ours issues and signs its id (POST .../session); the
+    reference (Rasa's own REST channel) has no such route and takes any id."""
+    try:
+        async with client.post(url.rsplit("/webhook", 1)[0] + "/session") as reply:
+            if reply.status == 200:
+                sender = (await reply.json(content_type=None)).get("sender")
+                if isinstance(sender, str) and sender:
+                    return sender
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, AttributeError):
+        pass
+    return f"bench-{uuid.uuid4().hex[:16]}"
+
+
 async def converse(
     client: aiohttp.ClientSession,
     url: str,
@@ -74,7 +88,7 @@ async def converse(
     recorder: Recorder,
     bad_texts: Sequence[str],
 ) -> None:
-    sender = f"bench-{uuid.uuid4().hex[:16]}"  # a new conversation
+    sender = await new_sender(client, url)
     for text in conversation:
         started = time.perf_counter()
         failed = True

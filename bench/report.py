@@ -13,6 +13,12 @@ MAX_P95_RATIO_TO_REFERENCE = 1.3
 MAX_TRAINING_S = 300
 MAX_RASA_MEMORY_MB = 1200
 MAX_RUN_S = 15 * 60
+MAX_REDACTION_P95_MS = 5.0
+# Issue 11.
+MAX_ERRORS_TO_BASELINE = 0.6
+MIN_ACUTE_RECALL = 0.99
+MIN_ACUTE_PRECISION = 0.90
+MIN_MULTI_FACT_EXACT = 0.90
 
 # Why a target can be missed, from the investigation on this machine
 # (the section FINDINGS below says what was measured and changed).
@@ -86,6 +92,7 @@ def targets(results: Dict) -> List[Dict]:
     train_s = results.get("training", {}).get("ours", {}).get("seconds")
     memory = ours.get("memory", {}).get("rasa", {}).get("peak_rss_mb")
     duration = None if results.get("quick") else results.get("duration_s")
+    redaction_p95 = results.get("redaction", {}).get("p95_ms")
 
     def check(key, name, goal, value, met):
         return {
@@ -143,12 +150,34 @@ def targets(results: Dict) -> List[Dict]:
             memory is not None and memory < MAX_RASA_MEMORY_MB,
         ),
         check(
+            "redaction",
+            "Redactie per bericht, p95 (ms)",
+            f"<= {MAX_REDACTION_P95_MS}",
+            redaction_p95,
+            redaction_p95 is not None and redaction_p95 <= MAX_REDACTION_P95_MS,
+        ),
+        check(
             "duration",
             "Duration of the whole run (s)",
             f"< {MAX_RUN_S}",
             duration,
             duration is not None and duration < MAX_RUN_S,
         ),
+    ]
+
+
+def _section_redaction(results: Dict) -> List[str]:
+    found = results.get("redaction")
+    if not found:
+        return []
+    return [
+        "## Redactie per bericht",
+        "",
+        f"`bot.privacy.redact` (patronen plus namen met deduce) op de {found['messages']} "
+        "berichten van de PII-testset (`tests/privacy/pii_testset.yml`, 5 keer): "
+        f"p50 {found['p50_ms']} ms, p95 {found['p95_ms']} ms, max {found['max_ms']} ms. "
+        f"Eenmalig laden van deduce (uit de cache in `data/local/`): {found['load_s']} s.",
+        "",
     ]
 
 
@@ -223,7 +252,7 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
         "",
     ]
     lines += _table(
-        ["", "meldcode (DIET)", "without fallback", "baseline", "ratio"],
+        ["", "meldcode", "without fallback", "baseline", "ratio"],
         [
             [
                 "accuracy",
@@ -276,6 +305,142 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
         f"![Confusion matrix]({figures}confusion_matrix.png)",
         "",
     ]
+    return lines
+
+
+# Measured once during development (detector alone, no model); kept here
+# because the sets were used afterwards and cannot be measured blind again.
+ISSUE_11_HISTORY = """
+How these figures came about, and what they do not show:
+
+- The cues alone (no model) first scored acute recall 0.877 on the development
+  set before any tuning; on `blind_testset.yml`, scored blind, 0.20 (precision
+  0.86, several facts 0.67). After broadening the cues, `blind_testset_2.yml`
+  scored, blind, 0.33 with the cues alone (precision 1.0, several facts 0.83)
+  and 0.70-0.80 with the model, depending on the threshold and the training
+  run (table above: 0.2). A hand-written cue list does not reach 0.99 on
+  wording it has not seen; DIET's acute probability adds most of the recall on
+  new wording. The 0.99 target is met only on the development set.
+- `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
+  the best precision. 0.01 was used first; after a retrain it turned goodbyes
+  and out-of-scope sentences acute. The blind sets' figures for several
+  thresholds had been seen when 0.2 was chosen.
+- 5 of the assistant's errors on `tests/nlu/testset.yml` are sentences labelled
+  `zorgen_blijven` (written before this issue) that name injuries seen today,
+  violence again or a threat: by the acute rule of issue 11 they now get the
+  acute answer. The labels were not changed.
+- The baseline is trained on the same data, including the new intents. Before
+  the data of issue 12 (`vraag_verslag`) was merged, the same pipeline made 20
+  errors on 237 sentences (DIET alone 19, macro-F1 0.937) against the
+  baseline's 25 (ratio 0.8); after retraining on the merged data DIET alone
+  makes 29 errors (macro-F1 0.886) and the assistant's decision 26 (macro-F1
+  0.924, below the 0.93 floor of `make test`).
+"""
+
+
+def issue_11_targets(nlu: Dict) -> List[Dict]:
+    """The targets of issue 11, each with its measured value and met."""
+    counts = nlu.get("error_counts") or {}
+    sets = nlu.get("issue_11") or {}
+    acute, multi = sets.get("acuut") or {}, sets.get("meerdere_feiten") or {}
+    ratio = _ratio(counts.get("ours"), counts.get("baseline"))
+
+    def check(name, goal, value, met):
+        return {"name": name, "goal": goal, "value": value, "met": None if value is None else met}
+
+    return [
+        check(
+            "Errors held-out / baseline errors",
+            f"<= {MAX_ERRORS_TO_BASELINE}",
+            ratio,
+            ratio is not None and ratio <= MAX_ERRORS_TO_BASELINE,
+        ),
+        check(
+            "Acute: recall",
+            f">= {MIN_ACUTE_RECALL}",
+            acute.get("recall"),
+            (acute.get("recall") or 0) >= MIN_ACUTE_RECALL,
+        ),
+        check(
+            "Acute: precision",
+            f">= {MIN_ACUTE_PRECISION}",
+            acute.get("precision"),
+            (acute.get("precision") or 0) >= MIN_ACUTE_PRECISION,
+        ),
+        check(
+            "Several facts: exactly the right steps",
+            f">= {MIN_MULTI_FACT_EXACT}",
+            multi.get("exact"),
+            (multi.get("exact") or 0) >= MIN_MULTI_FACT_EXACT,
+        ),
+    ]
+
+
+def _section_issue_11(results: Dict) -> List[str]:
+    nlu = results["nlu"]
+    if "issue_11" not in nlu:
+        return []
+    counts, sets = nlu["error_counts"], nlu["issue_11"]
+    acute, multi = sets["acuut"], sets["meerdere_feiten"]
+    lines = [
+        "## Danger, several facts and the baseline (issue 11)",
+        "",
+        "Everything goes through the assistant's own decision: the trained model plus "
+        "the situation detector (`bot/nlu/detector.py`, cues in `bot/nlu/signalen.yml`) "
+        "and `bot/answer_plan.py`. The sets in `tests/nlu/` were written separately from "
+        "the training data.",
+        "",
+    ]
+    lines += _table(
+        ["target", "goal", "measured", "verdict"],
+        [[t["name"], t["goal"], t["value"], _verdict(t["met"])] for t in issue_11_targets(nlu)],
+    )
+    lines += [
+        f"- Errors on `tests/nlu/testset.yml` ({nlu['held_out_examples']} sentences): "
+        f"assistant {counts['ours']}, DIET alone {counts['model_only']}, "
+        f"baseline {counts['baseline']}.",
+        f"- Acute (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute and "
+        f"{acute['niet_acuut']} non-acute messages; recall {_fmt(acute['recall'])}, "
+        f"precision {_fmt(acute['precision'])}; recall when the question 'Is er nu direct "
+        f"gevaar?' (with 112 and 0800-2000) counts: {_fmt(acute['recall_met_vraag'])}; "
+        f"that question on non-acute messages: {acute['vraag_gevaar_bij_niet_acuut']}x.",
+        f"- Several facts (`tests/nlu/meerdere_feiten.yml`): {multi['n']} messages, "
+        f"exactly the right set of step ids (and question): {_fmt(multi['exact'])} "
+        f"({len(multi['fout'])} wrong).",
+        "",
+    ]
+    if "sets" in sets:
+        lines += [
+            "Per set. The cues were written while the development sets "
+            "(`acuut_testset.yml`, `meerdere_feiten.yml`) existed and were checked on them; "
+            "`blind_testset.yml` was written next and scored blind, after which the cues "
+            "were broadened from general domain knowledge; `blind_testset_2.yml` was "
+            "written after that and scored once. The blind sets show how the safety net "
+            "does on wording it was not developed on.",
+            "",
+        ]
+        lines += _table(
+            [
+                "set",
+                "acute + non-acute",
+                "recall",
+                "precision",
+                "recall with question",
+                "several facts exact",
+            ],
+            [
+                [
+                    name,
+                    f"{s['acuut']['acuut']} + {s['acuut']['niet_acuut']}",
+                    s["acuut"]["recall"],
+                    s["acuut"]["precision"],
+                    s["acuut"]["recall_met_vraag"],
+                    f"{_fmt(s['meerdere_feiten']['exact'])} (n={s['meerdere_feiten']['n']})",
+                ]
+                for name, s in sets["sets"].items()
+            ],
+        )
+    lines += [ISSUE_11_HISTORY.strip(), ""]
     return lines
 
 
@@ -404,8 +569,10 @@ def render(results: Dict, figures: str = "benchmarks/", notes: str = "") -> str:
     lines += _section_machine(results)
     lines += _section_targets(results)
     lines += _section_nlu(results, figures)
+    lines += _section_issue_11(results)
     lines += _section_load(results, figures)
     lines += _section_resources(results)
+    lines += _section_redaction(results)
     lines += [FINDINGS.strip(), ""]
     if notes:
         lines += [notes.strip(), ""]

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
-from bench import load, machine, nlu, report, training
+from bench import load, machine, nlu, redaction, report, training
 from bench.conversations import OURS, REFERENCE, turns_in
 from bench.progress import Progress, TurnCounter
 from bench.servers import launched_reference, running_ours
@@ -107,7 +107,7 @@ def train_both(progress: Progress, work: Path, settings: Settings) -> Dict:
 def run(settings: Settings, command: str) -> Dict:
     from bench import scaleout
 
-    steps = 6 + int(settings.scale_out)
+    steps = 7 + int(settings.scale_out)
     progress = Progress(steps)
     results: Dict = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -133,6 +133,10 @@ def run(settings: Settings, command: str) -> Dict:
             f"baseline {results['nlu']['baseline']['macro_f1']:.3f}"
         )
 
+        progress.step("redactie per bericht (deduce en patronen), PII-testset")
+        results["redaction"] = redaction.measure(redaction.sentences())
+        progress.note(f"redactie p95 {results['redaction']['p95_ms']} ms")
+
         progress.step("belasting via REST: meldcode (Rasa + actieserver) en referentie")
         both = bench_load(progress, work, model, results["training"]["reference"], settings)
         results["load_ours"], results["load_reference"] = both["ours"], both["reference"]
@@ -147,6 +151,29 @@ def run(settings: Settings, command: str) -> Dict:
         progress.note(f"klaar in {results['duration_s']} s: {paths['markdown']}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+NLU_SECTION = "## NLU on the held-out set"
+
+
+def run_nlu_only(model: Path) -> Dict:
+    """Only the NLU figures, from an already trained model: the NLU sections of
+    docs/benchmarks.md are replaced, the other sections keep their last full run."""
+    paths = output_paths(quick=False)
+    results = {"machine": machine.describe(), "nlu": {}}
+    results["nlu"] = nlu.evaluate(model, paths["figures"] / "confusion_matrix.png")
+    out = RESULTS_DIR / "bench-nlu.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    figures = os.path.relpath(paths["figures"], paths["markdown"].parent) + "/"
+    fresh = "\n".join(report._section_nlu(results, figures) + report._section_issue_11(results))
+    old = paths["markdown"].read_text(encoding="utf-8")
+    start = old.index(NLU_SECTION)
+    after = [i for i in range(start + 1, len(old)) if old.startswith("\n## ", i - 1)]
+    rest = [i for i in after if not old.startswith("## Danger, several facts", i)]
+    end = rest[0] if rest else len(old)
+    paths["markdown"].write_text(old[:start] + fresh + "\n" + old[end:], encoding="utf-8")
     return results
 
 

@@ -44,6 +44,11 @@ def run_rasa(args: List[str]) -> int:
     from bot import rasa_patches
     from bot.channels.registry import ChannelConfigError
 
+    try:
+        settings.rasa_api_token()
+    except settings.SettingsError as error:
+        print(f"FOUT: {error}", file=sys.stderr)
+        return 2
     rasa_patches.install()
 
     try:
@@ -62,8 +67,10 @@ def run_rasa(args: List[str]) -> int:
 def check_content() -> int:
     """Validates the protocol content and the exercise cases; 2 when broken."""
     from bot import regio
+    from bot.colleague_route import load_route
     from bot.content import ContentError, load_protocol
     from bot.context_content import load_context_texts
+    from bot.nlu.detector import load_cues
     from bot.oefening import load_exercises
     from bot.reminders.wording import load_wording
 
@@ -73,7 +80,9 @@ def check_content() -> int:
         load_context_texts()
         regio.gazetteer()
         load_wording()
-    except ContentError as error:
+        load_route()
+        load_cues()
+    except (ContentError, ValueError, KeyError) as error:
         print(f"FOUT in de inhoud: {error}", file=sys.stderr)
         return 2
     try:
@@ -137,8 +146,11 @@ def purge(days: int) -> int:
     from bot.privacy.retention import purge as purge_conversations
     from bot.reminders.store import purge_reminders
 
-    conversations, events = purge_conversations(days)
-    print(f"{conversations} gesprek(ken) ouder dan {days} dagen verwijderd ({events} events).")
+    done = purge_conversations(days)
+    print(
+        f"Ouder dan {days} dagen verwijderd: {done.conversations} gesprek(ken), "
+        f"{done.sessions} sessie(s), {done.events} events."
+    )
     reminders = purge_reminders(time.time() - days * SECONDS_PER_DAY)
     print(f"{reminders} herinnering(en) die al {days} dagen klaar stonden verwijderd.")
     return 0
@@ -148,12 +160,14 @@ def server_args() -> List[str]:
     """Security settings of `rasa run` from .env.
 
     The HTTP API (conversations, model, parse) stays off unless RASA_API_TOKEN
-    is set, and then needs that token. CORS allows only CORS_ORIGINS.
+    is set, and then needs that token; the token itself is not on the command
+    line (bot.rasa_patches reads it from the environment). CORS allows only
+    CORS_ORIGINS.
     """
     args = []
     token = settings.rasa_api_token()
     if token:
-        args += ["--enable-api", "--auth-token", token]
+        args += ["--enable-api"]
     origins = settings.cors_origins()
     if origins:
         args += ["--cors", *origins]
@@ -202,6 +216,11 @@ def main(argv: List[str] = None) -> int:
         return with_action_server(["shell", "--model", "models", "--endpoints", "endpoints.yml"])
     if args.command == "serve":
         port = str(settings.rasa_port())
+        try:
+            security = server_args()
+        except settings.SettingsError as error:  # before the action server starts
+            print(f"FOUT: {error}", file=sys.stderr)
+            return 2
         return with_action_server(
             [
                 "run",
@@ -211,7 +230,7 @@ def main(argv: List[str] = None) -> int:
                 "endpoints.yml",
                 "--port",
                 port,
-                *server_args(),
+                *security,
             ]
         )
     return run_rasa(args.rasa_args)

@@ -22,7 +22,15 @@ SEED_FILE = CONTENT_DIR / "seed-meldcode-vervolgstappen.txt"
 
 PLACE_MARKER = "{plaats}"
 # Answers of the REST channel itself (bot/channels/rest.py).
-CHANNEL_TEXT_KEYS = ("leeg", "te_lang", "geen_antwoord")
+CHANNEL_TEXT_KEYS = (
+    "leeg",
+    "te_lang",
+    "geen_antwoord",
+    "te_veel",
+    "sessie_ontbreekt",
+    "sessie_onjuist",
+    "sessie_verlopen",
+)
 # Slots the forms ask for; each needs a question under `vragen`.
 QUESTION_SLOTS = ("fase", "gemeld_bij_vt")
 

@@ -26,26 +26,8 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "_validate_action_result",
         "wrapped: the response schema is checked once, not on every call",
     ),
-    PrivateMember(
-        "bot/privacy/tracker_store.py",
-        "rasa.core.tracker_store:SQLTrackerStore",
-        "_additional_events",
-        "the new events of a tracker, redacted before they are written",
-    ),
     *(
         PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
         for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)
-    ),
-    *(
-        PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackInput", name, why)
-        for name, why in (
-            ("_is_user_message", "which events are a user's message"),
-            ("_is_supported_channel", "direct message, mention or the configured channel"),
-            ("_sanitize_user_message", "mentions and links out of the text"),
-            ("_is_interactive_message", "which payloads are a button click"),
-            ("_get_interactive_response", "the value of the clicked button"),
-            ("_get_conversation_id", "the conversation (thread) of an event"),
-            ("_background_tasks", "keeps a reference to each running turn"),
-        )
     ),
 )

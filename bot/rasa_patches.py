@@ -1,4 +1,10 @@
-"""One speed fix for Rasa 3.6, installed before Rasa runs (`python -m bot rasa ...`).
+"""Two changes to Rasa 3.6, installed before Rasa runs (`python -m bot rasa ...`).
+
+1. The HTTP API token comes from RASA_API_TOKEN in the environment, never from
+   the command line, where every user of the machine can read it (`ps`).
+   `rasa run --enable-api` gets it through `auth_token_from_environment`.
+
+2. A speed fix.
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -30,7 +36,27 @@ def action_response_validator():
     return validator_class(schema)
 
 
+def auth_token_from_environment() -> None:
+    """`rasa run` takes its auth token from RASA_API_TOKEN when none is on the command line."""
+    import rasa.cli.run
+
+    original = rasa.cli.run.run
+    if getattr(original, "token_from_environment", False):
+        return
+
+    def run(args) -> None:
+        if getattr(args, "enable_api", False) and not getattr(args, "auth_token", None):
+            from bot import settings
+
+            args.auth_token = settings.rasa_api_token()
+        return original(args)
+
+    run.token_from_environment = True
+    rasa.cli.run.run = run
+
+
 def install() -> None:
+    auth_token_from_environment()
     from rasa.core.actions.action import RemoteAction
 
     original = getattr(RemoteAction, "_validate_action_result", None)

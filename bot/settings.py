@@ -82,6 +82,30 @@ def load_environment(env_file: Optional[Path] = None) -> None:
         port = os.environ["ACTION_SERVER_PORT"]
         os.environ["ACTION_SERVER_URL"] = f"http://localhost:{port}/webhook"
     limit_sanic_workers()
+    limit_request_size()
+
+
+# Largest request body Sanic reads; Slack and Teams send at most 256 KB.
+DEFAULT_MAX_REQUEST_BYTES = 300_000
+
+
+def limit_request_size() -> None:
+    """Sanic reads a body of up to 100 MB into memory before a channel can check
+    it; MAX_REQUEST_BYTES (Sanic reads SANIC_REQUEST_MAX_SIZE when Rasa makes
+    its app) refuses a larger one with 413 before it is read."""
+    value = os.environ.get("MAX_REQUEST_BYTES", "").strip()
+    try:
+        limit = int(value) if value else DEFAULT_MAX_REQUEST_BYTES
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        print(
+            f"LET OP: MAX_REQUEST_BYTES={value} is geen positief getal; "
+            f"{DEFAULT_MAX_REQUEST_BYTES} wordt gebruikt.",
+            file=sys.stderr,
+        )
+        limit = DEFAULT_MAX_REQUEST_BYTES
+    os.environ["SANIC_REQUEST_MAX_SIZE"] = str(limit)
 
 
 LOCK_STORE_TYPES = ("in_memory", "redis")
@@ -225,9 +249,54 @@ def action_server_url() -> str:
     return os.environ.get("ACTION_SERVER_URL", "").strip()
 
 
+MIN_API_TOKEN_CHARS = 32
+
+
 def rasa_api_token() -> Optional[str]:
-    """The token of Rasa's HTTP API; None keeps the API off."""
-    return os.environ.get("RASA_API_TOKEN", "").strip() or None
+    """The token of Rasa's HTTP API; None keeps the API off. SettingsError when
+    it is shorter than MIN_API_TOKEN_CHARS."""
+    token = os.environ.get("RASA_API_TOKEN", "").strip()
+    if token and len(token) < MIN_API_TOKEN_CHARS:
+        raise SettingsError(
+            f"RASA_API_TOKEN is te kort ({len(token)} tekens); gebruik minstens "
+            f"{MIN_API_TOKEN_CHARS} willekeurige tekens, bijvoorbeeld de uitvoer van "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`."
+        )
+    return token or None
+
+
+DEFAULT_PURGE_INTERVAL_HOURS = 24.0
+DEFAULT_WEB_SESSION_MAX_AGE_HOURS = 24.0
+DEFAULT_RATE_LIMITS = {"conversation": 30, "address": 120}
+MIN_SESSION_SECRET_CHARS = 32
+
+
+def purge_interval_hours() -> float:
+    """How often the server deletes old sessions by itself; 0 = never (external timer)."""
+    value = os.environ.get("PURGE_INTERVAL_HOURS", "").strip()
+    return float(value) if value else DEFAULT_PURGE_INTERVAL_HOURS
+
+
+def web_session_secret() -> Optional[str]:
+    """WEB_SESSION_SECRET, at least MIN_SESSION_SECRET_CHARS; None when unset."""
+    value = os.environ.get("WEB_SESSION_SECRET", "").strip()
+    if value and len(value) < MIN_SESSION_SECRET_CHARS:
+        raise SettingsError(
+            f"WEB_SESSION_SECRET moet minstens {MIN_SESSION_SECRET_CHARS} tekens lang zijn."
+        )
+    return value or None
+
+
+def web_session_max_age_seconds() -> int:
+    value = os.environ.get("WEB_SESSION_MAX_AGE_HOURS", "").strip()
+    return int(3600 * (float(value) if value else DEFAULT_WEB_SESSION_MAX_AGE_HOURS))
+
+
+def rate_limit(kind: str) -> int:
+    """Requests per minute per `conversation` or per client `address`; 0 = no limit."""
+    name = {"conversation": "RATE_LIMIT_PER_CONVERSATION", "address": "RATE_LIMIT_PER_ADDRESS"}
+    value = os.environ.get(name[kind], "").strip()
+    return int(value) if value else DEFAULT_RATE_LIMITS[kind]
 
 
 def cors_origins() -> List[str]:

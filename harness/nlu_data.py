@@ -21,6 +21,12 @@ def examples(path: Path) -> List[Message]:
 
 def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
     """Rasa's parse result for each message, from a trained model file."""
+    return parse_texts(model, [m.get("text") for m in messages])
+
+
+def parse_texts(model: Path, texts: List[str]) -> List[Dict]:
+    """Rasa's parse result for each text (the whole NLU pipeline, with the
+    situation detector), from a trained model file."""
     import logging
 
     from rasa.core.agent import Agent
@@ -32,7 +38,7 @@ def parse_all(model: Path, messages: List[Message]) -> List[Dict]:
     agent = Agent.load(str(model))
 
     async def parse():
-        return [await agent.parse_message(m.get("text")) for m in messages]
+        return [await agent.parse_message(text) for text in texts]
 
     return asyncio.run(parse())
 

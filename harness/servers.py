@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +22,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Busy shared machines may need more: MELDCODE_TEST_START_TIMEOUT=600.
 START_TIMEOUT_SECONDS = int(os.environ.get("MELDCODE_TEST_START_TIMEOUT", "240"))
 REQUEST_TIMEOUT_SECONDS = 60
+TEST_SESSION_SECRET = "test-" + "0123456789abcdef" * 3
+_SESSIONS: Dict[str, str] = {}
+# Tests send in parallel: one session per name, also when threads ask at once.
+_SESSIONS_LOCK = threading.Lock()
 
 _rasa_starts = 0
 
@@ -41,6 +46,14 @@ def http_json(url: str, payload: Optional[dict] = None, timeout: float = REQUEST
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
+
+
+def post_json(url: str, payload: dict, timeout: float = REQUEST_TIMEOUT_SECONDS):
+    """(status, body) of a POST, also for 4xx answers."""
+    try:
+        return 200, http_json(url, payload, timeout)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read().decode("utf-8") or "null")
 
 
 def wait_until_up(
@@ -93,8 +106,15 @@ class Assistant:
             "RASA_TELEMETRY_ENABLED": "false",
             "TRACKER_DB_DIALECT": "sqlite",
             "TRACKER_DB": str(self.tracker_db),
+            # Shared by replicas, so a session from one server is valid on the other.
+            "WEB_SESSION_SECRET": TEST_SESSION_SECRET,
+            # Every test talks from 127.0.0.1; tests/test_security.py sets its own limits.
+            "RATE_LIMIT_PER_ADDRESS": "0",
+            "RATE_LIMIT_PER_CONVERSATION": "0",
             **(extra_env or {}),
         }
+        # Shared by all assistants of the test run: replicas serve the same conversations.
+        self.sessions = _SESSIONS
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
         self.rasa_starts = 0
@@ -158,8 +178,23 @@ class Assistant:
         stop(self.rasa)
         stop(self.actions)
 
+    def session(self, name: str) -> str:
+        """The signed sender for the test's conversation `name`, issued once by the server."""
+        with _SESSIONS_LOCK:
+            if name not in self.sessions:
+                reply = http_json(f"{self.url}/webhooks/rest/session", {})
+                self.sessions[name] = reply["sender"]
+            return self.sessions[name]
+
+    def conversation_id(self, name: str) -> str:
+        """The id under which the server stores the conversation `name` (web:<session>)."""
+        return "web:" + self.session(name).split(".")[2]
+
     def say(self, sender: str, text: str) -> List[Dict]:
-        return http_json(f"{self.url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+        """One message in the conversation `sender` (a test's own name for it)."""
+        return http_json(
+            f"{self.url}/webhooks/rest/webhook", {"sender": self.session(sender), "message": text}
+        )
 
 
 @contextmanager

@@ -49,6 +49,8 @@ RESTART_MARKER = "restarts_assistant"
 OWN_RASA_MARKER = "own_rasa_servers"
 
 SLACK_SECRET = "e2e-ondertekengeheim"
+# Messages per minute in one conversation; no other test comes near it.
+RATE_LIMIT_PER_CONVERSATION = 30
 SLACK_TOKEN = "xoxb-e2e-test"
 
 
@@ -92,6 +94,8 @@ class SharedAssistant:
             "WEBCHAT_ENABLED": "true",
             # Teams reminders: looked for every second, so a due one comes at once.
             "HERINNERING_POLL_SECONDS": "1",
+            # tests/test_robustness.py sends more than this in one conversation.
+            "RATE_LIMIT_PER_CONVERSATION": str(RATE_LIMIT_PER_CONVERSATION),
         }
         # Only the allowed intranet is in CORS_ORIGINS (what `python -m bot serve` passes as --cors).
         arguments = ["--debug", "--cors", allowed.origin]

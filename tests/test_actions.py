@@ -6,13 +6,12 @@ import logging
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions import forms, herinneringen, oefening, verslag, vervolgstappen, vragen
+from actions import forms, herinneringen, oefening, situaties, verslag, vervolgstappen, vragen
 from bot.content import load_protocol
 
 STEP_ACTIONS = {
     vervolgstappen.ActionStappenVerhuizing: "verhuizing",
     vervolgstappen.ActionStappenHulpGeweigerd: "hulp_geweigerd",
-    vervolgstappen.ActionStappenAcuut: "acuut",
     vervolgstappen.ActionStappenVerantwoordelijkheid: "verantwoordelijkheid",
     vervolgstappen.ActionStappenMeldcode: "stappen_meldcode",
     vervolgstappen.ActionStappenVeiligThuis: "contact_veilig_thuis",
@@ -35,7 +34,7 @@ def step_ids(dispatcher):
 def test_every_domain_action_is_implemented(domain):
     implemented = {
         cls().name()
-        for module in (vervolgstappen, forms, vragen, oefening, verslag, herinneringen)
+        for module in (vervolgstappen, situaties, forms, vragen, oefening, verslag, herinneringen)
         for cls in vars(module).values()
         if isinstance(cls, type)
         and cls.__module__ == module.__name__
@@ -127,7 +126,7 @@ def test_error_message_survives_a_broken_content_file(
 ):
     broken = tmp_path / "weg.yml"
     monkeypatch.setenv("MELDCODE_CONTENT_FILE", str(broken))
-    run(vervolgstappen.ActionStappenAcuut(), dispatcher, tracker_factory(), domain)
+    run(situaties.ActionStappenAcuut(), dispatcher, tracker_factory(), domain)
     (message,) = dispatcher.messages
     assert "0800-2000" in message["text"] and "112" in message["text"]
 

@@ -220,3 +220,48 @@ def test_report_says_what_was_not_measured():
     assert "Not measured: PostgreSQL niet gevonden" in text
     assert "**--quick**" in text
     assert "![Latency and throughput](./latency.png)" in text
+
+
+def test_redaction_speed_is_measured_and_reported_as_a_target():
+    from bench import redaction
+
+    texts = redaction.sentences()
+    assert len(texts) >= 200
+    found = redaction.measure(texts[:5], rounds=1)
+    assert found["messages"] == 5 and found["p50_ms"] <= found["p95_ms"] <= found["max_ms"]
+    results = {"redaction": {**found, "p95_ms": 6.0}}
+    (target,) = [t for t in report.targets(results) if t["key"] == "redaction"]
+    assert target["met"] is False and target["value"] == 6.0
+    assert report._section_redaction(results)[0] == "## Redactie per bericht"
+
+
+def test_a_bench_user_gets_a_signed_session_from_ours_and_an_own_id_from_the_reference():
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+
+    from bench.load import new_sender
+
+    async def scenario():
+        async def session_route(request):
+            return web.json_response({"sender": "web.1.abc.def"})
+
+        results = []
+        for routes in ([web.post("/webhooks/rest/session", session_route)], []):
+            app = web.Application()
+            app.add_routes(routes)
+            runner = web.AppRunner(app)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1]
+            async with aiohttp.ClientSession() as client:
+                url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+                results.append(await new_sender(client, url))
+            await runner.cleanup()
+        return results
+
+    ours, reference = asyncio.run(scenario())
+    assert ours == "web.1.abc.def"
+    assert reference.startswith("bench-") and len(reference) > len("bench-")

@@ -21,6 +21,7 @@ SECTIONS = {
     },
 }
 VARIABLES = [
+    "REST_ENABLED",
     "WEBCHAT_ENABLED",
     "WEBCHAT_TITLE",
     "TEAMS_APP_ID",
@@ -119,3 +120,25 @@ def test_the_real_credentials_file_lists_the_switchable_channels():
         for c in CHANNELS
         for v in (sections[c.key] or {}).values()
     ), "secrets only via .env"
+
+
+@pytest.mark.parametrize("tenant", ["contoso.onmicrosoft.com", "contoso.nl"])
+def test_a_teams_tenant_that_is_a_domain_name_stops_the_start_with_a_clear_message(
+    monkeypatch, tenant
+):
+    monkeypatch.setenv("TEAMS_APP_ID", "app")
+    monkeypatch.setenv("TEAMS_APP_PASSWORD", "geheim")
+    monkeypatch.setenv("TEAMS_TENANT_ID", tenant)
+    with pytest.raises(ChannelConfigError, match="GUID"):
+        select(SECTIONS)
+    monkeypatch.setenv("TEAMS_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+    assert "bot.channels.teams.TeamsInput" in select(SECTIONS)
+
+
+def test_rest_can_be_switched_off_but_not_under_the_web_widget(monkeypatch):
+    monkeypatch.setenv("REST_ENABLED", "false")
+    assert "bot.channels.rest.SafeRestInput" not in select(SECTIONS)
+    monkeypatch.setenv("WEBCHAT_ENABLED", "true")
+    monkeypatch.setenv("WEBCHAT_TITLE", "Meldcode")
+    with pytest.raises(ChannelConfigError, match="REST_ENABLED"):
+        select(SECTIONS)

@@ -16,6 +16,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.content import load_protocol
+from harness.servers import post_json
 from tests.shared_assistant import SLACK_SECRET as SECRET
 from tests.shared_assistant import SLACK_TOKEN as TOKEN
 from tests.slack_stub import SlackStub
@@ -25,14 +26,14 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def slack(assistant, slack_stub):
-    return Slack(assistant.url + "/webhooks/slack/webhook", slack_stub)
+    return Slack(assistant.url + "/webhooks/slack/webhook", slack_stub, assistant.url)
 
 
 class Slack:
     """Sends requests to the webhook as Slack does."""
 
-    def __init__(self, webhook: str, stub: SlackStub) -> None:
-        self.webhook, self.stub = webhook, stub
+    def __init__(self, webhook: str, stub: SlackStub, base_url: str = "") -> None:
+        self.webhook, self.stub, self.base_url = webhook, stub, base_url
         self.count = 0
 
     def post(
@@ -76,6 +77,24 @@ class Slack:
         }
         return ts, self.post(json.dumps(body).encode(), **options)
 
+    def mention(self, text: str, channel: str, user="U0E2E", thread_ts=None):
+        """An @mention in a public channel; returns the thread the answer goes to."""
+        self.count += 1
+        ts = f"1700000{self.count:03d}.000100"
+        event = {"type": "app_mention", "channel": channel, "user": user, "ts": ts}
+        event["text"] = f"<@U0BOT> {text}"
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        body = {
+            "type": "event_callback",
+            "event_id": f"Ev{ts}",
+            "team_id": "T0TEST",
+            "authorizations": [{"user_id": "U0BOT", "is_bot": True}],
+            "event": event,
+        }
+        self.post(json.dumps(body).encode())
+        return thread_ts or ts
+
     def click(self, message: dict, value: str, user="U0E2E"):
         """A click on the button with `value` in `message` (a postMessage the stub got)."""
         (button,) = [
@@ -87,7 +106,8 @@ class Slack:
         ]
         payload = {
             "type": "block_actions",
-            "user": {"id": user},
+            "user": {"id": user, "team_id": "T0TEST"},
+            "team": {"id": "T0TEST"},
             "channel": {"id": message["channel"]},
             "message": {
                 "ts": message["ts"],
@@ -185,6 +205,50 @@ def test_a_badly_signed_or_stale_request_is_refused_and_not_answered(slack, prob
     assert slack.stub.posts(lambda body: body.get("channel") == "D0BAD") == []
 
 
+MOVE_STEP = "verhuizing.overdracht_checken"
+
+
+def move_step_text() -> str:
+    """The move step as the assistant says it once it knows the town (Zwolle)."""
+    return load_protocol().steps[MOVE_STEP].text_with_place.replace("{plaats}", "Zwolle")
+
+
+def test_a_dm_case_reaches_neither_a_channel_thread_nor_a_rest_client(slack):
+    """State told in a DM stays there: a channel thread of the same user and a
+    REST request with the user's or the conversation's id see none of it."""
+    own = uuid.uuid4().hex[:8].upper()  # ids no other test of the shared assistant uses
+    user, dm, public = f"U0ISO{own}", f"D0ISO{own}", f"C0ISO{own}"
+    first, _ = slack.message("ik blijf me zorgen maken over een leerling", user=user, channel=dm)
+    assert slack.stub.wait_for_post(lambda body: body.get("thread_ts") == first) is not None
+    reported, _ = slack.message("we hebben gemeld bij Veilig Thuis", user=user, channel=dm)
+    assert slack.reply_with_step(reported, "melding.blijven_volgen") is not None
+
+    # The same user in a public channel: a new case, so the assistant must ask.
+    thread = slack.mention("het gezin is verhuisd naar Zwolle", channel=public, user=user)
+    asked = slack.stub.wait_for_post(lambda body: body.get("thread_ts") == thread)
+    assert asked is not None and "Bron:" not in asked.get("text", "")
+    in_thread = json.dumps(
+        slack.stub.posts(lambda b: b.get("thread_ts") == thread), ensure_ascii=False
+    )
+    assert move_step_text() not in in_thread and "Check daarom altijd" not in in_thread
+
+    # REST with what an outsider can know: refused, and the DM case is unchanged.
+    url = f"{slack.base_url}/webhooks/rest/webhook"
+    for sender in (user, dm, f"slack:T0TEST:{dm}"):
+        status, body = post_json(url, {"sender": sender, "message": "opnieuw beginnen"})
+        assert status == 401 and body == {
+            "error": load_protocol().channel_texts["sessie_ontbreekt"]
+        }
+    # fase=gemeld is still known in the DM: a move is answered without a question.
+    moved, _ = slack.message("het gezin is nu verhuisd naar Zwolle", user=user, channel=dm)
+    answer = slack.stub.wait_for_post(
+        lambda body: body.get("thread_ts") == moved and move_step_text() in body.get("text", "")
+    )
+    assert answer is not None, [
+        p.get("text") for p in slack.stub.posts(lambda b: b.get("thread_ts") == moved)
+    ]
+
+
 # --- Follow-up reminders (issue 13): Slack stores and sends them ---
 
 
@@ -218,7 +282,8 @@ def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancel
     assert slack.click(asked, choice, user=user)[0] == 200
     assert _with_text(slack, ts, "stuur ik u hier een herinnering") is not None
     (scheduled,) = [m for m in slack.stub.scheduled.values() if m["channel"] == channel]
-    assert scheduled["text"].startswith(f"<@{user}>")
+    # In the DM itself, naming no user (no Slack user id in what Slack stores).
+    assert not scheduled.get("thread_ts") and "<@" not in json.dumps(scheduled)
     assert 13 * 86400 < scheduled["post_at"] - time.time() < 15 * 86400
     blocks = json.dumps(scheduled["blocks"], ensure_ascii=False)
     assert "Bron: " in blocks and "Later nog eens" in blocks and "Het gaat goed" in blocks
@@ -251,8 +316,8 @@ def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancel
         time.sleep(0.2)
     (second,) = scheduled_in(slack, channel)
     value = f'/herinnering_annuleren{{"herinnering_id": "{second["id"]}"}}'
-    # Another user in the same channel cannot cancel it.
-    other_ts, _ = slack.message(value, user=f"U0A{suffix}", channel=channel)
+    # Another conversation (another DM) cannot cancel it.
+    other_ts, _ = slack.message(value, user=f"U0A{suffix}", channel=f"D0A{suffix}")
     assert _with_text(slack, other_ts, "bestaat niet") is not None
     assert second["id"] in slack.stub.scheduled
     own_ts, _ = slack.message(value, user=user, channel=channel)

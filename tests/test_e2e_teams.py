@@ -19,8 +19,8 @@ import yaml
 
 from bot.content import load_protocol
 from bot.render import render_answer
-from harness.servers import PROJECT_ROOT
-from tests.teams_stubs import channel_message, new_key
+from harness.servers import PROJECT_ROOT, post_json
+from tests.teams_stubs import TENANT_ID, channel_message, new_key
 from tests.test_teams import runs
 
 pytestmark = pytest.mark.integration
@@ -66,10 +66,12 @@ def cards(bodies):
     return [att["content"] for body in bodies for att in body.get("attachments", [])]
 
 
-def tracker_rows(assistant, sender):
+def tracker_rows(assistant, thread):
+    """The stored events of the Teams conversation `thread` (namespaced by tenant)."""
     with sqlite3.connect(assistant.tracker_db) as db:
         return db.execute(
-            "SELECT type_name, data FROM events WHERE sender_id = ?", (sender,)
+            "SELECT type_name, data FROM events WHERE sender_id = ?",
+            (f"teams:{TENANT_ID}:{thread}",),
         ).fetchall()
 
 
@@ -98,9 +100,14 @@ def test_a_channel_message_with_a_mention_gets_the_steps_with_their_sources(assi
     assert "/vraag_verantwoordelijkheid" in [b["data"]["payload"] for b in buttons]
 
     # The NLU got the text without the mention; the display name was not stored.
-    user_texts = [
-        json.loads(data)["text"] for kind, data in tracker_rows(assistant, thread) if kind == "user"
-    ]
+    # Rasa saves the turn after its replies went out: wait for the store.
+    deadline = time.monotonic() + 30
+    while True:
+        rows = tracker_rows(assistant, thread)
+        user_texts = [json.loads(data)["text"] for kind, data in rows if kind == "user"]
+        if user_texts or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert user_texts == ["de ouders weigeren hulp"]
     assert "Jan Jansen" not in assistant.tracker_db.read_bytes().decode("latin-1")
     assert "Jan Jansen" not in assistant.rasa_log.read_text(encoding="utf-8", errors="replace")
@@ -207,7 +214,7 @@ def reminder_rows(assistant, sender):
         return db.execute(
             "SELECT id, channel, reference, situatie, due_at, state FROM herinneringen "
             "WHERE conversation_id = ?",
-            (sender,),
+            (f"teams:{TENANT_ID}:{sender}",),  # namespaced by tenant, as the tracker
         ).fetchall()
 
 
@@ -283,3 +290,34 @@ def test_a_cancelled_reminder_never_arrives(assistant, stubs):
     assert reminder_rows(assistant, thread) == []
     time.sleep(3)
     assert proactive(stubs, thread) == []
+
+
+def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistant, stubs):
+    thread = new_thread()
+    message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 200
+    stubs.wait_for(lambda a: with_steps(a, thread))
+    deadline = time.monotonic() + 30
+    while not tracker_rows(assistant, thread) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    before = tracker_rows(assistant, thread)
+    assert before
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    # What an outsider can know or guess: the thread id, the AAD object id, the stored id.
+    for sender in (thread, message["from"]["aadObjectId"], f"teams:{TENANT_ID}:{thread}"):
+        status, body = post_json(url, {"sender": sender, "message": "het gezin is verhuisd"})
+        assert status == 401
+        assert body == {"error": load_protocol().channel_texts["sessie_ontbreekt"]}
+    assert tracker_rows(assistant, thread) == before
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"channelId": "webchat"}, {"channelData": {}}, {"channelData": {"tenant": {"id": "x"}}}],
+)
+def test_other_channels_and_tenants_are_refused(assistant, stubs, change):
+    thread = new_thread()
+    message = {**channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)}
+    message.update(change)
+    assert post(assistant, message, f"Bearer {stubs.sign()}") == 403
+    assert tracker_rows(assistant, thread) == [] and replies_in(stubs.activities, thread) == []

@@ -79,3 +79,19 @@ def test_messages_of_one_conversation_never_overlap_and_none_fails(redis_env):
         list(pool.map(message, range(MESSAGES)))  # re-raises a LockError
     assert state == {"active": 0, "most_active": 1, "handled": MESSAGES}
     assert stores[0].get_lock(conversation) is None  # the last one cleaned up
+
+
+def test_a_slack_retry_on_another_process_is_recognised_through_redis(redis_env, monkeypatch):
+    """Two server processes (two SlackInputs' event memories) share Redis:
+    an event one of them handled is a retry for the other."""
+    from bot.channels.slack import SharedRecentEvents, recent_events
+
+    for key, value in {**redis_env, "LOCK_STORE_TYPE": "redis"}.items():
+        monkeypatch.setenv(key, value)
+    first, second = recent_events(), recent_events()
+    assert isinstance(first, SharedRecentEvents) and first.client is not second.client
+    event = f"T0TEST:D0DM:{uuid.uuid4().hex}"
+    assert first.seen_before(event) is False
+    assert second.seen_before(event) is True
+    assert first.seen_before(event) is True
+    assert second.seen_before(f"{event}-ander") is False

@@ -41,3 +41,11 @@ def test_held_out_set_has_enough_fase_annotations():
         if any(e["entity"] == "fase" for e in m.get("entities", []))
     ]
     assert len(annotated) >= 40
+
+
+def test_issue_11_held_out_sets_share_no_message_with_the_training_data():
+    from harness.situation_sets import held_out_texts
+
+    training = {normalised_text(m.get("text")) for m in examples(TRAINING_DATA)}
+    overlap = [text for text in held_out_texts() if normalised_text(text) in training]
+    assert overlap == []

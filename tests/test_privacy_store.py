@@ -11,12 +11,19 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.logs import install_log_redaction
-from bot.privacy.retention import purge
+from bot.privacy.retention import PurgeResult, purge, purge_every_day
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from bot.reminders.store import ReminderStore
 from tests.conftest import PROJECT_ROOT
 
 PERSONAL = [
@@ -137,23 +144,118 @@ def test_generated_bsns_and_phones_never_reach_the_database_or_logs(
         assert "Anna" not in kept and "Emmen" in kept
 
 
-def test_purge_removes_only_conversations_older_than_the_retention(
-    store, domain, monkeypatch, tmp_path
-):
-    day = 24 * 60 * 60
-    asyncio.run(store.save(conversation("oud", "oud gesprek", domain, time.time() - 40 * day)))
-    asyncio.run(store.save(conversation("nieuw", "nieuw gesprek", domain, time.time() - 2 * day)))
-    conversations, events = purge(30)
-    assert conversations == 1 and events == 5
+DAY = 24 * 60 * 60
+
+
+def session(sender, text, domain, timestamp, slots=()):
+    """One conversation session as Rasa stores it: opened by action_session_start."""
+    events = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        *[SlotSet(name, value) for name, value in slots],
+        ActionExecuted("action_listen"),
+        UserUttered(text, {"name": "verhuizing", "confidence": 0.9}),
+        SlotSet("plaats", "Zwolle"),
+        SlotSet("fase", "gemeld"),
+        BotUttered(f"U zei: {text}"),
+        ActionExecuted("action_listen"),
+    ]
+    for event in events:
+        event.timestamp = timestamp
+    return events
+
+
+def raw_database(store) -> bytes:
+    return open(store.engine.url.database, "rb").read()
+
+
+def test_purge_removes_only_conversations_older_than_the_retention(store, domain):
+    asyncio.run(store.save(conversation("oud", "oud gesprek", domain, time.time() - 40 * DAY)))
+    asyncio.run(store.save(conversation("nieuw", "nieuw gesprek", domain, time.time() - 2 * DAY)))
+    result = purge(30)
+    assert (result.conversations, result.events) == (1, 5)
     assert asyncio.run(store.retrieve("oud")) is None
     assert asyncio.run(store.retrieve("nieuw")) is not None
-    assert purge(30) == (0, 0)
+    assert purge(30) == PurgeResult()
+
+
+def test_old_sessions_of_an_active_conversation_are_forgotten_and_it_goes_on(store, domain):
+    """Someone who uses the assistant once a month: the old sessions go, the
+    recent one stays whole with its carried-over case slots."""
+    now = time.time()
+    old = session("maandelijks", "oude zaak over grootmoeder Wilhelmina", domain, now - 60 * DAY)
+    middle = session("maandelijks", "tweede zaak over Bartholomeus", domain, now - 31 * DAY)
+    recent = session(
+        "maandelijks",
+        "het gezin is verhuisd naar Zwolle",
+        domain,
+        now - 1 * DAY,
+        slots=[("fase", "gemeld"), ("plaats", "Zwolle")],
+    )
+    tracker = DialogueStateTracker.from_events("maandelijks", old + middle + recent, domain.slots)
+    asyncio.run(store.save(tracker))
+    before = raw_database(store)
+    assert b"Wilhelmina" in before or b"[NAAM]" in before
+
+    result = purge(30)
+    assert (result.conversations, result.sessions, result.events) == (0, 2, len(old + middle))
+    after = raw_database(store)
+    for forgotten in (b"oude zaak", b"tweede zaak"):
+        assert forgotten not in after  # not readable in the file either (secure_delete, VACUUM)
+    assert len(after) <= len(before)
+
+    restored = asyncio.run(store.retrieve_full_tracker("maandelijks"))
+    texts = [e.text for e in restored.events if isinstance(e, UserUttered)]
+    assert texts == ["het gezin is verhuisd naar Zwolle"]
+    assert restored.get_slot("plaats") == "Zwolle" and restored.get_slot("fase") == "gemeld"
+
+    # The conversation goes on: a new turn is stored once, after what was kept.
+    current = asyncio.run(store.retrieve("maandelijks"))
+    current.update(UserUttered("en nu?", {"name": "zorgen_blijven", "confidence": 0.9}))
+    asyncio.run(store.save(current))
+    again = asyncio.run(store.retrieve_full_tracker("maandelijks"))
+    texts = [e.text for e in again.events if isinstance(e, UserUttered)]
+    assert texts == ["het gezin is verhuisd naar Zwolle", "en nu?"]
 
 
 def test_purge_on_an_empty_database(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "leeg.db"))
-    assert purge(30) == (0, 0)
+    assert purge(30) == PurgeResult()
+
+
+def test_the_server_purge_can_be_switched_off_for_an_external_timer(monkeypatch):
+    monkeypatch.setenv("PURGE_INTERVAL_HOURS", "0")
+    # Returns at once instead of sleeping until the first run.
+    asyncio.run(asyncio.wait_for(purge_every_day(first_delay_seconds=3600), timeout=5))
+
+
+def test_the_daily_purge_logs_counts_only(store, domain, monkeypatch, caplog):
+    asyncio.run(store.save(conversation("oud", "Jesse uit Zwolle", domain, time.time() - 40 * DAY)))
+    # A Teams reminder that was due 40 days ago goes in the same run; a coming one stays.
+    reminders = ReminderStore()
+    for due in (time.time() - 40 * DAY, time.time() + DAY):
+        reminders.add("teams", "teams:t:u", {}, "verwezen", due, now=due - DAY)
+    monkeypatch.setenv("PURGE_INTERVAL_HOURS", "24")
+    caplog.set_level(logging.INFO, logger="bot.privacy.retention")
+
+    async def one_run():
+        task = asyncio.create_task(purge_every_day(first_delay_seconds=0))
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if caplog.records:
+                break
+        task.cancel()
+
+    asyncio.run(one_run())
+    (record,) = caplog.records
+    assert record.getMessage() == (
+        "Bewaartermijn: verwijderd: gesprekken 1, sessies 1, events 5, herinneringen 1."
+    )
+    assert [r.due_at > time.time() for r in reminders.for_conversation("teams", "teams:t:u")] == [
+        True
+    ]
+    reminders.dispose()
 
 
 def test_log_lines_are_redacted(caplog):
@@ -169,3 +271,49 @@ def test_log_lines_are_redacted(caplog):
     for value in PERSONAL:
         assert value not in logged
     assert "Zwolle" in logged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zoë Koster belt 06\u00a012345678",  # escaped by JSON: \u00eb, \u00a0
+        "mail zoe.koster@example.nl, bsn 111222333, Mehmet Öztürk",
+    ],
+)
+def test_structured_json_log_fields_are_redacted_with_escapes(text):
+    import json
+
+    import structlog
+
+    install_log_redaction()
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    logger = logging.getLogger("rasa.core.processor.json")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    structlog.configure(
+        processors=[structlog.processors.JSONRenderer()],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        cache_logger_on_first_use=False,
+    )
+    try:
+        structlog.get_logger("rasa.core.processor.json").info(
+            "processor.message", text=text, slot_values={"plaats": "Zwolle"}
+        )
+    finally:
+        structlog.reset_defaults()
+        logger.removeHandler(handler)
+    line = captured.getvalue()
+    logged = json.loads(line)
+    for secret in ("Koster", "Öztürk", "12345678", "111222333", "koster@"):
+        assert secret not in line and secret not in json.dumps(logged, ensure_ascii=False)
+    assert logged["event"] == "processor.message"
+    assert logged["slot_values"] == {"plaats": "Zwolle"}
+
+
+def test_json_cut_off_in_a_log_line_is_unescaped_before_redaction():
+    from bot.privacy.logs import redact_message
+
+    line = 'payload: {"text": "Zo\\u00eb Koster belt 06\\u00a012345678"'
+    redacted = redact_message(line)
+    assert "Koster" not in redacted and "12345678" not in redacted

@@ -47,3 +47,28 @@ def test_the_cached_validator_agrees_with_jsonschema_validate():
     jsonschema.validate(VALID, schema)
     assert rasa_patches.action_response_validator().is_valid(VALID)
     assert not rasa_patches.action_response_validator().is_valid(INVALID)
+
+
+def test_the_api_token_comes_from_the_environment_not_the_command_line(monkeypatch):
+    import argparse
+
+    import rasa.cli.run
+
+    from bot import rasa_patches
+
+    seen = []
+    monkeypatch.setattr(rasa.cli.run, "run", lambda args: seen.append(args.auth_token))
+    rasa_patches.auth_token_from_environment()
+    token = "t" * 40
+    monkeypatch.setenv("RASA_API_TOKEN", token)
+    rasa.cli.run.run(argparse.Namespace(enable_api=True, auth_token=None))
+    rasa.cli.run.run(argparse.Namespace(enable_api=False, auth_token=None))
+    assert seen == [token, None]
+
+
+def test_a_short_api_token_stops_the_start(monkeypatch, capsys):
+    from bot.__main__ import run_rasa
+
+    monkeypatch.setenv("RASA_API_TOKEN", "te-kort")
+    assert run_rasa(["run", "--enable-api"]) == 2
+    assert "RASA_API_TOKEN is te kort" in capsys.readouterr().err

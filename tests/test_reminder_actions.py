@@ -212,21 +212,33 @@ def test_teams_reference_from_another_channel_is_not_trusted(database):
     assert herinneringen.reminder_store().for_conversation("teams", "user-1") == []
 
 
+THREAD = "slack:T1:C0CH:1700000000.000100"  # one channel thread, one conversation
+
+
 def test_slack_reminder_is_scheduled_in_slack_listed_and_cancelled(slack):
-    metadata = {"out_channel": "D0DM", "thread_id": "1.2", "user": "U0USER"}
+    metadata = {"out_channel": "C0CH", "thread_id": "1700000000.000100"}
+
+    def in_slack(text, intent, conversation=THREAD, entities=None):
+        return tracker(
+            text,
+            intent=intent,
+            channel="slack",
+            metadata=metadata,
+            sender=conversation,
+            entities=entities,
+        )
+
     messages, _ = run(
-        herinneringen.ActionHerinnering(),
-        tracker("op 15 januari", intent="herinnering_datum", channel="slack", metadata=metadata),
+        herinneringen.ActionHerinnering(), in_slack("op 15 januari", "herinnering_datum")
     )
     (scheduled,) = slack.scheduled.values()
     wanted = date(today_in_nl().year, 1, 15)
     if wanted <= today_in_nl():
         wanted = date(today_in_nl().year + 1, 1, 15)
-    assert scheduled["channel"] == "D0DM"
+    # In the conversation's own thread; no Slack user id in what Slack keeps.
+    assert scheduled["channel"] == "C0CH" and scheduled["thread_ts"] == "1700000000.000100"
+    assert "<@" not in str(scheduled) and "U0" not in str(scheduled)
     assert int(scheduled["post_at"]) == int(due_timestamp(wanted))
-    assert scheduled["text"].startswith("<@U0USER>")
-    blocks = scheduled["blocks"] if isinstance(scheduled["blocks"], list) else None
-    assert blocks is not None or "Zorgen blijven" in str(scheduled["blocks"])
     assert "Zorgen blijven" in str(scheduled["blocks"]) and "Later nog eens" in str(
         scheduled["blocks"]
     )
@@ -235,56 +247,50 @@ def test_slack_reminder_is_scheduled_in_slack_listed_and_cancelled(slack):
 
     listed, _ = run(
         herinneringen.ActionHerinneringenLijst(),
-        tracker(
-            "mijn herinneringen", intent="mijn_herinneringen", channel="slack", metadata=metadata
-        ),
+        in_slack("mijn herinneringen", "mijn_herinneringen"),
     )
     (button,) = listed[0]["buttons"]
     assert scheduled["id"] in button["payload"] and "15 januari" in button["title"]
 
-    someone_else = {**metadata, "user": "U0OTHER"}
-    other, _ = run(
-        herinneringen.ActionHerinneringenLijst(),
-        tracker(
-            "mijn herinneringen",
-            intent="mijn_herinneringen",
-            channel="slack",
-            metadata=someone_else,
-        ),
-    )
-    assert other[0]["text"] == herinneringen.load_wording().text("lijst_leeg")
-    run(
-        herinneringen.ActionHerinneringAnnuleren(),
-        tracker(
-            "",
-            intent="herinnering_annuleren",
-            entities={"herinnering_id": scheduled["id"]},
-            channel="slack",
-            metadata=someone_else,
-        ),
-    )
-    assert scheduled["id"] in slack.scheduled
+    # Another thread of the same channel, and a DM-style id of that channel, are
+    # other conversations: they neither see nor cancel it.
+    leeg = herinneringen.load_wording().text("lijst_leeg")
+    for other in ("slack:T1:C0CH:1700000000.000200", "slack:T1:C0CH"):
+        seen, _ = run(
+            herinneringen.ActionHerinneringenLijst(),
+            in_slack("mijn herinneringen", "mijn_herinneringen", other),
+        )
+        assert seen[0]["text"] == leeg
+        refused, _ = run(
+            herinneringen.ActionHerinneringAnnuleren(),
+            in_slack("", "herinnering_annuleren", other, {"herinnering_id": scheduled["id"]}),
+        )
+        assert refused[0]["text"] == herinneringen.load_wording().text("niet_gevonden")
+        assert scheduled["id"] in slack.scheduled
     cancelled, _ = run(
         herinneringen.ActionHerinneringAnnuleren(),
-        tracker(
-            "",
-            intent="herinnering_annuleren",
-            entities={"herinnering_id": scheduled["id"]},
-            channel="slack",
-            metadata=metadata,
-        ),
+        in_slack("", "herinnering_annuleren", entities={"herinnering_id": scheduled["id"]}),
     )
     assert "geannuleerd" in cancelled[0]["text"]
     assert slack.scheduled == {}
 
 
+def test_a_slack_id_from_another_channel_is_not_a_slack_place():
+    # Only the Slack channel's own conversation ids name a Slack place.
+    assert herinneringen.slack_place(tracker(channel="slack", sender="slack:T1:D0DM")) == {
+        "channel": "D0DM",
+        "thread": None,
+    }
+    assert herinneringen.slack_place(tracker(channel="rest", sender="slack:T1:D0DM")) is None
+    assert herinneringen.slack_place(tracker(channel="slack", sender="U0USER")) is None
+
+
 def test_slack_refusal_is_told_to_the_user(slack, monkeypatch):
     monkeypatch.setattr(herinneringen, "today_in_nl", lambda: date(2000, 1, 1))
-    metadata = {"out_channel": "D0DM", "user": "U0USER"}
     # The date lies in Slack's past: Slack refuses (time_in_past).
     messages, _ = run(
         herinneringen.ActionHerinnering(),
-        tracker("over 1 week", intent="herinnering_datum", channel="slack", metadata=metadata),
+        tracker("over 1 week", intent="herinnering_datum", channel="slack", sender="slack:T1:D0DM"),
     )
     assert messages[0]["text"].startswith(herinneringen.load_wording().text("mislukt")[:20])
     assert slack.scheduled == {}
@@ -305,7 +311,7 @@ def test_het_gaat_goed_ends_it():
 
 def test_slack_unreachable_when_cancelling_says_so(monkeypatch):
     class Down:
-        async def list(self, channel, user):
+        async def list(self, channel, thread_ts):
             return None
 
     monkeypatch.setattr(herinneringen, "slack_reminders", lambda: Down())
@@ -316,7 +322,7 @@ def test_slack_unreachable_when_cancelling_says_so(monkeypatch):
             intent="herinnering_annuleren",
             entities={"herinnering_id": "Q1"},
             channel="slack",
-            metadata={"out_channel": "D0DM", "user": "U0USER"},
+            sender="slack:T1:D0DM",
         ),
     )
     assert messages[0]["text"] == herinneringen.load_wording().text("mislukt")

@@ -39,6 +39,9 @@ PERSONAL = {
     "postcode": "1234 AB 12",
     "iban": "NL91ABNA0417164300",
     "naam": "Yasmina",
+    # Names without an introduction: found by deduce (bot.privacy.names).
+    "kind": "Jesse van Dijk",
+    "vader": "Kevin de Graaf",
 }
 UNSENT = "na de melding blijf ik me zorgen maken"
 ALERT = ".mcw-alert"
@@ -55,6 +58,8 @@ def case_before_restart(assistant):
         sender,
         f"de moeder heet {PERSONAL['naam']}, bsn {PERSONAL['bsn']}, tel {PERSONAL['mobiel']}",
     )
+    assistant.say(sender, f"{PERSONAL['kind']} uit groep 7 heeft weer striemen op zijn rug")
+    assistant.say(sender, f"vader {PERSONAL['vader']} wil niet praten")
     assistant.say(
         sender,
         f"mail {PERSONAL['mail']}, adres {PERSONAL['postcode']}, "
@@ -149,7 +154,10 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(
 
     with sqlite3.connect(assistant.tracker_db) as db:
         stored = "\n".join(
-            row[0] for row in db.execute("select data from events where sender_id = ?", (sender,))
+            row[0]
+            for row in db.execute(
+                "select data from events where sender_id = ?", (assistant.conversation_id(sender),)
+            )
         )
     raw_file = assistant.tracker_db.read_bytes().decode("latin-1")
     # The logs of every test so far, at debug level.

@@ -17,7 +17,8 @@ import pytest
 from bot.channels.guard import clean_text, handle_message
 from bot.channels.rest import MAX_BODY_BYTES, parse_body
 from bot.content import load_protocol
-from harness.servers import PROJECT_ROOT, stop
+from harness.servers import PROJECT_ROOT, http_json, stop
+from tests.shared_assistant import RATE_LIMIT_PER_CONVERSATION, new_sender
 from tests.test_e2e_rest import step_ids, texts
 
 # --- Unit: body checks and text cleaning ---
@@ -49,7 +50,6 @@ def test_valid_body():
     assert parse_body(b'{"sender": "a", "message": "hoi"}') == {
         "sender": "a",
         "message": "hoi",
-        "metadata": None,
     }
 
 
@@ -66,12 +66,11 @@ def test_api_is_off_unless_a_token_is_set_and_cors_only_for_configured_origins(m
     monkeypatch.delenv("RASA_API_TOKEN", raising=False)
     monkeypatch.delenv("CORS_ORIGINS", raising=False)
     assert server_args() == []
-    monkeypatch.setenv("RASA_API_TOKEN", "geheim")
+    monkeypatch.setenv("RASA_API_TOKEN", "g" * 40)
     monkeypatch.setenv("CORS_ORIGINS", "https://intranet.example.nl, https://b.example.nl")
+    # The token is not on the command line (ps shows it to every user).
     assert server_args() == [
         "--enable-api",
-        "--auth-token",
-        "geheim",
         "--cors",
         "https://intranet.example.nl",
         "https://b.example.nl",
@@ -79,6 +78,72 @@ def test_api_is_off_unless_a_token_is_set_and_cors_only_for_configured_origins(m
 
 
 # --- On real servers ---
+
+# --- Web sessions, request size and rate limits, tried as an outsider would ---
+
+
+@pytest.mark.integration
+def test_forged_guessed_and_expired_web_sessions_are_refused_and_read_nothing(assistant):
+    from bot.channels.sessions import SessionSigner
+    from harness.servers import TEST_SESSION_SECRET, post_json
+
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    owner = new_sender("eigenaar")
+    sender = assistant.session(owner)
+    assistant.say(owner, "ik blijf me zorgen maken over een leerling")
+    assert step_ids(assistant.say(owner, "we hebben gemeld bij Veilig Thuis")) == [
+        "melding.blijven_volgen",
+        "melding.opnieuw_contact",
+    ]
+    prefix, issued, session, signature = sender.split(".")
+    expired = SessionSigner(TEST_SESSION_SECRET.encode(), 0, clock=lambda: 1_600_000_000).issue()
+    texts_ = load_protocol().channel_texts
+    attempts = {
+        assistant.conversation_id(owner): (401, "sessie_ontbreekt"),  # the stored id
+        f"{prefix}.{issued}.{session}.{'0' * len(signature)}": (403, "sessie_onjuist"),
+        f"{prefix}.{int(issued) + 1}.{session}.{signature}": (403, "sessie_onjuist"),
+        SessionSigner(b"ander-geheim" * 4, 3600).issue(): (403, "sessie_onjuist"),
+        expired: (401, "sessie_verlopen"),
+    }
+    for forged, (status, key) in attempts.items():
+        code, body = post_json(url, {"sender": forged, "message": "opnieuw beginnen"})
+        assert (code, body) == (status, {"error": texts_[key]}), forged
+    # The owner's case is untouched: fase=gemeld, so a move needs no question.
+    assert step_ids(assistant.say(owner, "het gezin is nu verhuisd naar Zwolle")) == [
+        "verhuizing.contact_nieuwe_woonplaats",
+        "verhuizing.overdracht_checken",
+    ]
+    assert http_json(f"{assistant.url}/webhooks/rest/session", {})["sender"] != sender
+
+
+@pytest.mark.integration
+def test_a_huge_body_is_refused_by_sanic_before_it_is_read(assistant):
+    # /session has no size check of its own: only Sanic's limit (MAX_REQUEST_BYTES) answers.
+    status, body = post(f"{assistant.url}/webhooks/rest/session", b"x" * 2_000_000)
+    assert status == 413, body
+    status, _ = post(f"{assistant.url}/webhooks/slack/webhook", b"{" + b" " * 1_000_000 + b"}")
+    assert status == 413  # Slack's own limit is never reached: Sanic refuses first
+    assert step_ids(assistant.say(new_sender("na-groot"), "de ouders weigeren hulp")) == [
+        "weigering.direct_melden"
+    ]
+
+
+@pytest.mark.integration
+def test_too_many_messages_in_one_conversation_get_429_in_dutch(assistant):
+    url = f"{assistant.url}/webhooks/rest/webhook"
+    sender = assistant.session(new_sender("te-veel"))
+    statuses = []
+    for _ in range(RATE_LIMIT_PER_CONVERSATION + 2):
+        status, body = post(url, json.dumps({"sender": sender, "message": "hoi"}).encode())
+        statuses.append(status)
+    assert statuses[:RATE_LIMIT_PER_CONVERSATION] == [
+        200
+    ] * RATE_LIMIT_PER_CONVERSATION and statuses[RATE_LIMIT_PER_CONVERSATION:] == [429, 429]
+    assert json.loads(body)[0]["text"] == load_protocol().channel_texts["te_veel"]
+    # Other conversations go on.
+    assert step_ids(assistant.say(new_sender("na-te-veel"), "de ouders weigeren hulp")) == [
+        "weigering.direct_melden"
+    ]
 
 
 def post(url, data: bytes, content_type="application/json"):

@@ -56,12 +56,14 @@ def cluster(tmp_path_factory, teams):
             # Teams on, against the stubs: every process looks for due reminders.
             **teams.env(),
             "HERINNERING_POLL_SECONDS": "1",
+            # From the environment: a token on the command line is readable with `ps`.
+            "RASA_API_TOKEN": API_TOKEN,
         }
         with running_assistants(
             base,
             2,
             env,
-            ["--enable-api", "--auth-token", API_TOKEN],
+            ["--enable-api"],
             env_each=[{}, {"SANIC_WORKERS": str(B_WORKERS)}],
         ) as pair:
             yield {"servers": pair, "env": env}
@@ -157,19 +159,19 @@ def test_one_conversation_alternating_between_two_servers_loses_nothing(cluster)
     assert step_ids(moved_again) == MOVE_STEPS  # fase=gemeld, known from A: no question
     assert "Zwolle" in texts(moved_again)
 
-    stored = turns(stored_events(cluster["env"], sender))
+    stored = turns(stored_events(cluster["env"], a.conversation_id(sender)))
     assert [turn["user"] for turn in stored] == [text for text, _ in sent]
     for turn, (_, reply) in zip(stored, sent, strict=True):
         assert turn["bot"] == [message["text"] for message in reply if message.get("text")]
         assert turn["steps"] == step_ids(reply)
 
-    trackers = [server_tracker(server, sender) for server in (a, b)]
+    trackers = [server_tracker(server, a.conversation_id(sender)) for server in (a, b)]
     assert trackers[0]["events"] == trackers[1]["events"]
     slots = trackers[0]["slots"]
     assert slots["plaats"] == "Zwolle"
     assert slots["fase"] == "gemeld"
     assert slots["situatie"] == "verhuizing"
-    events = stored_events(cluster["env"], sender)
+    events = stored_events(cluster["env"], a.conversation_id(sender))
     assert [event["event"] for event in trackers[0]["events"]] == [
         event["event"] for event in events
     ]
@@ -208,7 +210,7 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
         ["weigering.direct_melden"]
     ] * CONCURRENT_MESSAGES
 
-    events = stored_events(cluster["env"], sender)
+    events = stored_events(cluster["env"], a.conversation_id(sender))
     stored = turns(events)
     assert len(stored) == CONCURRENT_MESSAGES
     # Serialised: every turn is complete (ends listening) before the next one starts.
@@ -221,6 +223,7 @@ def test_messages_at_the_same_time_on_both_servers_wait_for_each_other(cluster):
 def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
     a, b = cluster["servers"]
     sender = f"slot-{uuid.uuid4().hex}"
+    conversation = a.conversation_id(sender)  # the id Rasa locks and stores
     env = cluster["env"]
     # Changes its ticket under the same mutex as the servers.
     locks = SerialisedRedisLockStore(
@@ -230,7 +233,7 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
         password=env["REDIS_PASSWORD"],
         key_prefix=env["LOCK_STORE_KEY_PREFIX"],
     )
-    ours = locks.issue_ticket(sender, lock_lifetime=LOCK_WAIT_SECONDS)
+    ours = locks.issue_ticket(conversation, lock_lifetime=LOCK_WAIT_SECONDS)
     replies = {}
 
     def ask(name, server):
@@ -241,18 +244,18 @@ def test_a_lock_held_in_redis_makes_both_servers_wait(cluster):
         thread.start()
     try:
         # Both servers queue a ticket behind ours in Redis and answer nothing yet.
-        assert wait_for(lambda: len(locks.get_lock(sender).tickets) == 3), (
+        assert wait_for(lambda: len(locks.get_lock(conversation).tickets) == 3), (
             "de servers namen geen ticket in Redis"
         )
         assert replies == {}
-        assert stored_events(env, sender) == []
+        assert stored_events(env, conversation) == []
     finally:
-        locks.finish_serving(sender, ours)
+        locks.finish_serving(conversation, ours)
     for thread in threads:
         thread.join(timeout=REQUEST_TIMEOUT_SECONDS)
     assert step_ids(replies["a"]) == step_ids(replies["b"]) == ["weigering.direct_melden"]
-    assert len(turns(stored_events(env, sender))) == 2
-    assert locks.get_lock(sender) is None  # the last server cleaned up
+    assert len(turns(stored_events(env, conversation))) == 2
+    assert locks.get_lock(conversation) is None  # the last server cleaned up
     locks.red.close()
 
 

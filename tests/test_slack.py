@@ -8,7 +8,7 @@ import asyncio
 import json
 import logging
 import time
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 from rasa.shared.exceptions import InvalidConfigException
@@ -164,7 +164,7 @@ def run(slack: SlackInput, request: FakeRequest, assistant=None):
 
     async def call():
         reply = await slack.receive(request, assistant)
-        await asyncio.gather(*slack._background_tasks)
+        await asyncio.gather(*slack.turns)
         return reply
 
     return asyncio.run(call()), assistant
@@ -177,14 +177,10 @@ def test_a_signed_message_is_answered_in_its_thread_with_the_steps(client, caplo
     )
     assert reply.status == 200
     (message,) = assistant.messages
-    assert message.text == USER_TEXT and message.sender_id == "U0USER"
+    assert message.text == USER_TEXT and message.sender_id == "slack:T1:D0DM"
     assert message.input_channel == "slack"
-    assert message.metadata == {
-        "out_channel": "D0DM",
-        "thread_id": "1700000000.000100",
-        "users": ["U0BOT"],
-        "user": "U0USER",  # for reminders: a mention, never a name
-    }
+    # Only where to answer is stored with the message: no user ids or names.
+    assert message.metadata == {"out_channel": "D0DM", "thread_id": "1700000000.000100"}
     (post,) = client.calls
     assert post["channel"] == "D0DM" and post["thread_ts"] == "1700000000.000100"
     assert "as_user" not in post
@@ -288,7 +284,8 @@ BUTTONS = [
 def button_click(value="/vraag_veilig_thuis"):
     payload = {
         "type": "block_actions",
-        "user": {"id": "U0USER", "username": "niet.bewaren"},
+        "user": {"id": "U0USER", "username": "niet.bewaren", "team_id": "T1"},
+        "team": {"id": "T1", "domain": "school"},
         "channel": {"id": "D0DM"},
         "container": {"type": "message", "message_ts": "1700000001.000300"},
         "message": {
@@ -312,7 +309,7 @@ def test_a_button_click_is_sent_on_as_its_payload_in_the_same_thread(client):
     reply, assistant = run(channel(), signed(button_click(), "application/x-www-form-urlencoded"))
     assert reply.status == 200
     (message,) = assistant.messages
-    assert message.text == "/vraag_veilig_thuis" and message.sender_id == "U0USER"
+    assert message.text == "/vraag_veilig_thuis" and message.sender_id == "slack:T1:D0DM"
     assert "niet.bewaren" not in json.dumps(message.metadata)  # no profile names
     assert client.calls[0]["thread_ts"] == "1700000000.000100"
     # The buttons make way for the choice, so the thread shows what was clicked.
@@ -391,3 +388,85 @@ def test_a_mention_in_a_channel_is_answered_in_the_thread_it_was_written_in(clie
     assert {(c["channel"], c["thread_ts"]) for c in client.calls} == {
         ("C0OTHER", "1700000004.000100")
     }
+
+
+def test_a_dm_and_each_channel_thread_are_separate_conversations(client):
+    """State told in a DM must never appear in a public channel thread."""
+    slack = channel()
+    dm = event_body(ts="1700000010.000100")
+    thread_one = event_body(
+        f"<@U0BOT> {USER_TEXT}",
+        event_type="app_mention",
+        channel_id="C0OTHER",
+        ts="1700000011.000100",
+    )
+    thread_two = event_body(
+        f"<@U0BOT> {USER_TEXT}",
+        event_type="app_mention",
+        channel_id="C0OTHER",
+        ts="1700000012.000100",
+    )
+    reply_in_one = event_body(
+        f"<@U0BOT> {USER_TEXT}",
+        event_type="app_mention",
+        channel_id="C0OTHER",
+        ts="1700000013.000100",
+        thread_ts="1700000011.000100",
+    )
+    for body in (thread_one, thread_two, reply_in_one):
+        del body["event"]["channel_type"]
+    assistant = Assistant()
+    for body in (dm, thread_one, thread_two, reply_in_one):
+        run(slack, signed(json.dumps(body).encode()), assistant)
+    assert [m.sender_id for m in assistant.messages] == [
+        "slack:T1:D0DM",
+        "slack:T1:C0OTHER:1700000011.000100",
+        "slack:T1:C0OTHER:1700000012.000100",
+        "slack:T1:C0OTHER:1700000011.000100",
+    ]
+
+
+def test_a_button_in_a_channel_thread_continues_that_thread_not_the_dm(client):
+    payload = json.loads(parse_qs(button_click().decode())["payload"][0])
+    payload["channel"] = {"id": "C0OTHER"}
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    _, assistant = run(channel(), signed(body, "application/x-www-form-urlencoded"))
+    assert assistant.messages[0].sender_id == "slack:T1:C0OTHER:1700000000.000100"
+
+
+def test_an_event_without_team_is_ignored(client):
+    body = event_body(ts="1700000020.000100")
+    del body["team_id"]
+    reply, assistant = run(channel(), signed(json.dumps(body).encode()))
+    assert reply.status == 200 and assistant.messages == []
+
+
+class FakeRedis:
+    """The one Redis call SharedRecentEvents makes: SET key value NX EX."""
+
+    def __init__(self, store=None, fail=False):
+        self.store = {} if store is None else store
+        self.fail = fail
+
+    def set(self, key, value, nx=False, ex=None):
+        if self.fail:
+            raise ConnectionError("weg")
+        if nx and key in self.store:
+            return None
+        self.store[key] = value
+        return True
+
+
+def test_a_retry_that_reaches_another_process_is_not_answered_twice():
+    shared = {}
+    first = slack_channel.SharedRecentEvents(FakeRedis(shared), "p:")
+    second = slack_channel.SharedRecentEvents(FakeRedis(shared), "p:")  # another replica
+    assert first.seen_before("T1:C1:1.0") is False
+    assert second.seen_before("T1:C1:1.0") is True
+    assert second.seen_before("T1:C1:2.0") is False
+
+
+def test_without_redis_the_process_memory_still_stops_a_retry(caplog):
+    events = slack_channel.SharedRecentEvents(FakeRedis(fail=True), "p:")
+    assert events.seen_before("T1:C1:1.0") is False
+    assert events.seen_before("T1:C1:1.0") is True

@@ -270,22 +270,39 @@ def test_a_button_click_becomes_its_payload(stubs):
     assert incoming_text(channel_message(stubs, "<at>Meldcode</at> hoi", "c")) == "hoi"
 
 
-def test_the_sender_is_pseudonymous(stubs):
+def test_the_sender_is_pseudonymous_and_namespaced(stubs):
     in_channel = channel_message(stubs, "hoi", "19:kanaal@thread.tacv2;messageid=1")
-    assert sender_id(in_channel) == "19:kanaal@thread.tacv2;messageid=1"
+    assert (
+        sender_id(in_channel, TENANT_ID) == f"teams:{TENANT_ID}:19:kanaal@thread.tacv2;messageid=1"
+    )
     personal = channel_message(
         stubs, "hoi", "a:1xyz", conversation={"id": "a:1xyz", "conversationType": "personal"}
     )
-    assert sender_id(personal) == personal["from"]["aadObjectId"]
+    # The AAD object id alone would let another channel reach this conversation.
+    assert sender_id(personal, TENANT_ID) == f"teams:{TENANT_ID}:{personal['from']['aadObjectId']}"
 
 
-def test_other_tenants_are_ignored(stubs):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"channelData": {"tenant": {"id": "99999999-0000-0000-0000-000000000000"}}},
+        {"channelData": {}},  # no tenant at all
+        {"channelData": {"tenant": {"id": ["lijst"]}}},
+        {"channelId": "webchat"},  # the Azure Bot's Web Chat test page, Direct Line, ...
+        {"channelId": None},
+    ],
+)
+def test_only_msteams_of_the_own_tenant_is_accepted(stubs, change):
     channel = TeamsInput(APP_ID, APP_PASSWORD, TENANT_ID, stubs.url, stubs.metadata_url)
-    ours = channel_message(stubs, "hoi", "c")
-    theirs = channel_message(
-        stubs, "hoi", "c", channelData={"tenant": {"id": "99999999-0000-0000-0000-000000000000"}}
-    )
-    assert not channel.from_other_tenant(ours) and channel.from_other_tenant(theirs)
+    assert channel.is_own_tenant(channel_message(stubs, "hoi", "c"))
+    assert channel.is_own_tenant({**channel_message(stubs, "hoi", "c"), "channelId": "msteams"})
+    assert not channel.is_own_tenant({**channel_message(stubs, "hoi", "c"), **change})
+
+
+@pytest.mark.parametrize("tenant", ["contoso.onmicrosoft.com", "contoso.nl", "", "1234"])
+def test_a_tenant_that_is_no_guid_is_refused_at_start(stubs, tenant):
+    with pytest.raises(TeamsConfigError, match="GUID"):
+        TeamsInput(APP_ID, APP_PASSWORD, tenant, stubs.url, stubs.metadata_url)
 
 
 # --- Replies out ---
@@ -525,7 +542,8 @@ def test_a_signed_channel_message_reaches_rasa_without_mention_and_name(stubs, w
     assert webhook.run([(message, f"Bearer {stubs.sign()}")]) == [200]
     (received,) = webhook.received
     assert received.text == "de ouders weigeren hulp"
-    assert received.sender_id == thread and received.input_channel == "teams"
+    assert received.sender_id == f"teams:{TENANT_ID}:{thread}"
+    assert received.input_channel == "teams"
     assert "Jan Jansen" not in json.dumps(received.metadata or {})
     (reply,) = webhook.replies(thread)
     assert reply["text"] == "antwoord" and reply["replyToId"] == message["id"]
@@ -563,7 +581,7 @@ def test_refused_and_ignored_requests_do_not_reach_rasa(stubs, webhook):
             (other_tenant, good),
         ]
     )
-    assert statuses == [401, 403, 403, 400, 200, 200]
+    assert statuses == [401, 403, 403, 400, 200, 403]
     assert webhook.received == [] and webhook.replies(thread) == []
 
 

@@ -193,3 +193,14 @@ def test_the_static_folder_holds_what_the_channel_serves():
     for filename, _ in FILES.values():
         assert (webchat.STATIC_DIR / filename).is_file(), filename
     assert Path(webchat.STATIC_DIR).resolve().parent == Path(webchat.__file__).resolve().parent
+
+
+def test_the_privacy_text_tells_how_long_the_server_keeps_a_copy(monkeypatch):
+    from bot.channels.webchat import WebchatInput
+
+    monkeypatch.setenv("RETENTION_DAYS", "14")
+    privacy = WebchatInput().texts["privacy"]
+    assert "14 dagen" in privacy and "{dagen}" not in privacy
+    assert "alleen in dit tabblad bewaard" not in privacy  # no longer the whole truth
+    script = webchat.widget_script(WebchatInput().texts).decode()
+    assert "14 dagen" in script

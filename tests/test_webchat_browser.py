@@ -138,6 +138,7 @@ def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
     first_box.click()
     widget.say("het gezin is verhuisd naar Zwolle")
     sender = widget.stored()["sender"]
+    assert sender.startswith("web.")  # issued and signed by the server (POST /rest/session)
     shown = [m.text for m in widget.messages()]
 
     driver.refresh()

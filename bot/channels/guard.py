@@ -3,6 +3,8 @@
 REST, the web widget, Teams and Slack all pass the text through `handle_message`:
 - control characters are removed; an empty or very long message gets a short
   Dutch answer without reaching the NLU;
+- more than RATE_LIMIT_PER_CONVERSATION messages a minute in one conversation
+  get a short Dutch answer without the NLU (REST answers it with status 429);
 - when the action server is down, too slow or fails, the user gets a Dutch
   message that points to Veilig Thuis. A message refused because the action
   server is down is not processed, so the case continues where it was.
@@ -20,11 +22,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.channels import rate_limit
 from bot.content import load_protocol
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 2000
+# handle_message's outcome when the conversation sent too many messages.
+RATE_LIMITED = "rate_limited"
+HANDLED = "handled"
 HEALTH_TIMEOUT_SECONDS = 2.0
 # Keep line breaks and tabs; drop other control characters (C0, C1, DEL).
 _KEEP = {"\n", "\t"}
@@ -106,20 +112,25 @@ async def handle_message(
     on_new_message: Callable[[UserMessage], Awaitable[Any]],
     input_channel: str,
     metadata: Optional[Dict[str, Any]] = None,
-) -> None:
-    """Runs one turn; every path sends the user at least one message."""
+) -> str:
+    """Runs one turn; every path sends the user at least one message.
+
+    Returns RATE_LIMITED when the conversation is over its limit, else HANDLED."""
     texts = load_protocol().channel_texts
+    if not rate_limit.limiter("conversation").allow(sender_id):
+        await output.send_text_message(sender_id, texts["te_veel"])
+        return RATE_LIMITED
     text = clean_text(text)
     if not text:
         await output.send_text_message(sender_id, texts["leeg"])
-        return
+        return HANDLED
     if len(text) > MAX_MESSAGE_CHARS:
         await output.send_text_message(sender_id, texts["te_lang"])
-        return
+        return HANDLED
     if not await action_server_up():
         logger.error("Actieserver niet bereikbaar; veilige melding gestuurd.")
         await output.send_text_message(sender_id, texts["geen_antwoord"])
-        return
+        return HANDLED
     counting = CountingOutput(output)
     message = UserMessage(text, counting, sender_id, input_channel=input_channel, metadata=metadata)
     try:
@@ -130,3 +141,4 @@ async def handle_message(
         logger.error("Bericht niet verwerkt: %s", type(error).__name__)
     if counting.sent == 0:
         await output.send_text_message(sender_id, texts["geen_antwoord"])
+    return HANDLED

@@ -34,14 +34,20 @@ class Channel:
     key: str  # its section in credentials.yml
     optional: Tuple[str, ...] = ()  # may stay empty when the channel is on
     switch: str = ""  # `true` turns the channel on without other variables
+    default_on: bool = False  # on when the switch is not set at all
 
 
-# Channels not listed here (REST) are always on.
+REST_KEY = "bot.channels.rest.SafeRestInput"
+WEBCHAT_KEY = "bot.channels.webchat.WebchatInput"
+TEAMS_KEY = "bot.channels.teams.TeamsInput"
+# Channels not listed here are always on.
 CHANNELS = (
-    Channel("Webwidget", "bot.channels.webchat.WebchatInput", switch="WEBCHAT_ENABLED"),
+    # REST_ENABLED=false: deployments that only use Teams or Slack expose no open channel.
+    Channel("REST", REST_KEY, switch="REST_ENABLED", default_on=True),
+    Channel("Webwidget", WEBCHAT_KEY, switch="WEBCHAT_ENABLED"),
     Channel(
         "Microsoft Teams",
-        "bot.channels.teams.TeamsInput",
+        TEAMS_KEY,
         optional=("TEAMS_LOGIN_URL", "TEAMS_OPENID_METADATA_URL"),
     ),
     Channel("Slack", "bot.channels.slack.SlackInput", optional=("SLACK_CHANNEL", "SLACK_API_URL")),
@@ -76,7 +82,7 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
         channel = _known(key)
         required = [v for v in _variables(section) if v not in channel.optional]
         try:
-            switched = bool(channel.switch) and settings.flag(channel.switch)
+            switched = bool(channel.switch) and settings.flag(channel.switch, channel.default_on)
         except settings.SettingsError as error:
             problems.append(str(error))
             continue
@@ -99,6 +105,19 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
                 )
             else:
                 active[key] = section
+    if WEBCHAT_KEY in active and REST_KEY in sections and REST_KEY not in active:
+        problems.append(
+            "De webwidget staat aan, maar het REST-kanaal staat uit (REST_ENABLED=false). "
+            "De webwidget stuurt zijn berichten via het REST-kanaal: zet REST_ENABLED op true "
+            "of WEBCHAT_ENABLED op false."
+        )
+    if TEAMS_KEY in active:
+        from bot.channels.teams.auth import TeamsConfigError, check_tenant
+
+        try:
+            check_tenant(settings.text_setting("TEAMS_TENANT_ID"))
+        except TeamsConfigError as error:  # named before Rasa starts, not in a traceback
+            problems.append(f"Microsoft Teams: {error}")
     if problems:
         raise ChannelConfigError("\n".join(problems))
     return active
@@ -106,7 +125,7 @@ def select(sections: Dict[str, dict]) -> Dict[str, dict]:
 
 def summary(active: Dict[str, dict]) -> str:
     states = [f"{c.label} {'aan' if c.key in active else 'uit'}" for c in CHANNELS]
-    return "Kanalen: REST aan, " + ", ".join(states) + "."
+    return "Kanalen: " + ", ".join(states) + "."
 
 
 def _scalar(value) -> str:

@@ -1,13 +1,18 @@
 """Slack: Rasa's Slack connector, with the safe message path and readable steps.
 
-Built on rasa.core.channels.slack (signature check, event filters, button
-values, conversation ids). What this class adds or changes:
+Built on rasa.core.channels.slack (signature check, credentials, SlackBot's
+posting). What this class adds or changes:
+- one conversation per direct message and per channel thread, with an id that
+  no other channel can make: `slack:<team>:<dm channel>` and
+  `slack:<team>:<channel>:<thread>`. What someone told the assistant in a DM
+  never reaches a channel thread, and a REST client cannot reach either;
 - the signing secret is mandatory (Rasa too) and a request with a missing, bad
   or more than 5 minutes old signature gets 401 with the reason in the log;
 - the user's text goes through bot.channels.guard, in a background task, so
   Slack gets its answer within its 3 seconds and never needs to retry;
 - an event handled once is never answered again (Slack's retries, and the
-  `message` plus `app_mention` that one message in a channel can cause);
+  `message` plus `app_mention` that one message in a channel can cause), also
+  when the retry reaches another server process (Redis, LOCK_STORE_TYPE=redis);
 - replies go into the thread of the user's message (`use_threads`);
 - the `vervolgstappen` payload becomes a numbered Block Kit list, buttons
   become Block Kit buttons; other custom payloads are not posted raw;
@@ -85,6 +90,9 @@ def signature_problem(headers: Any, now: float) -> str:
 class RecentEvents:
     """Keys of the events handled in the last RETRY_WINDOW_SECONDS, per process."""
 
+    def seen_before(self, key: str) -> bool:
+        return self.seen(key)
+
     def __init__(
         self,
         window: float = RETRY_WINDOW_SECONDS,
@@ -107,6 +115,78 @@ class RecentEvents:
         return False
 
 
+class SharedRecentEvents:
+    """Keys of handled events in Redis, shared by every server process: a retry
+    that reaches another replica is not answered twice. When Redis cannot be
+    reached, this process's own memory decides (and the log says so)."""
+
+    def __init__(self, client: Any, prefix: str, window: float = RETRY_WINDOW_SECONDS) -> None:
+        self.client, self.prefix, self.window = client, prefix, window
+        self.local = RecentEvents(window)
+
+    def seen_before(self, key: str) -> bool:
+        local = self.local.seen(key)
+        try:
+            first = self.client.set(self.prefix + key, b"1", nx=True, ex=int(self.window))
+        except Exception as error:  # noqa: BLE001 - any Redis failure: fall back to memory
+            logger.warning(
+                "Slack: Redis niet bereikbaar (%s); dubbel-check per proces.", type(error).__name__
+            )
+            return local
+        return not first
+
+
+def recent_events() -> Any:
+    """Shared through Redis with LOCK_STORE_TYPE=redis, else in this process."""
+    from bot import settings
+
+    if settings.lock_store_type() != "redis":
+        return RecentEvents()
+    import redis
+
+    config = settings.redis_lock_store()
+    client = redis.Redis(
+        host=config["host"],
+        port=config["port"],
+        db=config["db"],
+        password=config["password"],
+        ssl=config["use_ssl"],
+        socket_timeout=2,
+        socket_connect_timeout=2,
+    )
+    return SharedRecentEvents(client, f"{config['key_prefix'] or ''}slackevent:")
+
+
+def is_direct_message(event: Dict[str, Any]) -> bool:
+    return event.get("channel_type") == "im" or str(event.get("channel") or "").startswith("D")
+
+
+def conversation_id(team: str, channel: str, thread: Optional[str], direct: bool) -> str:
+    """One conversation per direct message and per channel thread."""
+    if direct or not thread:
+        return f"slack:{team}:{channel}"
+    return f"slack:{team}:{channel}:{thread}"
+
+
+def is_user_message(body: Dict[str, Any]) -> bool:
+    """A `message` or `app_mention` with text, not from a bot."""
+    event = body.get("event") or {}
+    return (
+        event.get("type") in ("message", "app_mention")
+        and bool(event.get("text"))
+        and not event.get("bot_id")
+    )
+
+
+def button_value(payload: Dict[str, Any]) -> Optional[str]:
+    """The value of a clicked button; None for other components and link buttons."""
+    actions = payload.get("actions") or []
+    if not actions or not isinstance(actions[0], dict) or actions[0].get("type") != "button":
+        return None
+    value = actions[0].get("value")
+    return value if isinstance(value, str) else None
+
+
 def event_metadata(body: Dict[str, Any]) -> Dict[str, Any]:
     """Where to answer an Events API message; `users` are the bot's own ids,
     whose mentions are removed from the text (as in Rasa)."""
@@ -119,8 +199,8 @@ def event_metadata(body: Dict[str, Any]) -> Dict[str, Any]:
         "out_channel": event.get("channel"),
         "thread_id": event.get("thread_ts") or event.get("ts"),
         "users": [u for u in users if u],
-        # Who asked: a reminder mentions this Slack user id (never a name).
-        "user": event.get("user"),
+        "team": body.get("team_id") or event.get("team") or "",
+        "direct": is_direct_message(event),
     }
 
 
@@ -129,14 +209,18 @@ def action_metadata(payload: Dict[str, Any]) -> Dict[str, Any]:
     message = payload.get("message") or {}
     container = payload.get("container") or {}
     user = (payload.get("user") or {}).get("id")
+    channel = (payload.get("channel") or {}).get("id") or container.get("channel_id")
     return {
-        "out_channel": (payload.get("channel") or {}).get("id") or container.get("channel_id"),
+        "out_channel": channel,
         "thread_id": message.get("thread_ts")
         or container.get("thread_ts")
         or message.get("ts")
         or container.get("message_ts"),
         "users": [user] if user else [],
-        "user": user,
+        "team": (payload.get("team") or {}).get("id")
+        or (payload.get("user") or {}).get("team_id")
+        or "",
+        "direct": str(channel or "").startswith("D"),
     }
 
 
@@ -247,7 +331,8 @@ class SlackInput(RasaSlackInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_url = DEFAULT_API_URL
-        self.recent = RecentEvents()
+        self.recent: Any = None  # made on first use: Redis is not asked at start
+        self.turns: set = set()  # references, so running turns are not collected
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -294,55 +379,59 @@ class SlackInput(RasaSlackInput):
             return response.text(str(body.get("challenge", "")), content_type="text/plain")
         event = body.get("event") or {}
         if (
-            not self._is_user_message(body)
+            not is_user_message(body)
             or event.get("subtype") not in USER_SUBTYPES
             or not event.get("user")
         ):
             return response.text("")
         metadata = event_metadata(body)
-        if not self._is_supported_channel(body, metadata):
+        supported = (
+            metadata["direct"]
+            or event.get("type") == "app_mention"
+            or (self.slack_channel and metadata["out_channel"] == self.slack_channel)
+        )
+        if not supported or not metadata["team"] or not metadata["out_channel"]:
             return response.text("")
-        key = f"{metadata['out_channel']}:{event.get('ts') or body.get('event_id')}"
-        if self.recent.seen(key):
+        if self.recent is None:
+            self.recent = recent_events()
+        key = f"{metadata['team']}:{metadata['out_channel']}:{event.get('ts') or body.get('event_id')}"
+        if self.recent.seen_before(key):
             return response.text("", headers={"X-Slack-No-Retry": "1"})
-        text = slack_blocks.user_text(self._sanitize_user_message(event["text"], metadata["users"]))
-        self._start_turn(text, event["user"], metadata, on_new_message)
+        # user_text removes mentions (the bot's own and others), as Rasa does.
+        text = slack_blocks.user_text(event["text"])
+        self._start_turn(text, metadata, on_new_message)
         return response.text("")
 
     def _receive_action(self, payload: Dict[str, Any], on_new_message: Callable) -> HTTPResponse:
         user = (payload.get("user") or {}).get("id")
-        if (
-            payload.get("type") != "block_actions"
-            or not user
-            or not self._is_interactive_message(payload)
-        ):
+        value = button_value(payload)
+        if payload.get("type") != "block_actions" or not user or value is None:
+            return response.text("")  # link buttons and other components: nothing to do
+        metadata = action_metadata(payload)
+        if not metadata["team"] or not metadata["out_channel"]:
             return response.text("")
-        value = self._get_interactive_response(payload["actions"][0])
-        if value is None:  # a link button: nothing for the assistant
-            return response.text("")
-        self._start_turn(
-            value, user, action_metadata(payload), on_new_message, choice=_choice(payload)
-        )
+        self._start_turn(value, metadata, on_new_message, choice=_choice(payload))
         return response.text("")
 
     def _start_turn(
         self,
         text: str,
-        user: str,
         metadata: Dict[str, Any],
         on_new_message: Callable,
         choice: Optional[Dict[str, Any]] = None,
     ) -> None:
         thread_id = metadata.get("thread_id") if self.use_threads else None
         output = self.get_output_channel(metadata.get("out_channel"), thread_id)
-        sender_id = self._get_conversation_id(
-            user, metadata.get("out_channel"), metadata.get("thread_id")
+        sender_id = conversation_id(
+            metadata["team"], metadata["out_channel"], metadata.get("thread_id"), metadata["direct"]
         )
+        # Only where to answer is kept with the message; the user list is not needed.
+        where = {k: metadata.get(k) for k in ("out_channel", "thread_id")}
         task = asyncio.create_task(
-            self._turn(text, sender_id, output, on_new_message, metadata, choice)
+            self._turn(text, sender_id, output, on_new_message, where, choice)
         )
-        self._background_tasks.add(task)  # a reference, so the task is not collected
-        task.add_done_callback(self._background_tasks.discard)
+        self.turns.add(task)
+        task.add_done_callback(self.turns.discard)
 
     async def _turn(
         self,

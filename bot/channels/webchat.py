@@ -26,6 +26,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import settings
+
 logger = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
@@ -142,7 +144,10 @@ class WebchatInput(InputChannel):
         return "webchat"
 
     def __init__(self, texts_file: Path = TEXTS_FILE) -> None:
-        self.texts = load_texts(texts_file)  # fails at start, not on first visit
+        texts = load_texts(texts_file)  # fails at start, not on first visit
+        # The widget tells the truth: the server keeps a redacted copy this long.
+        days = str(settings.retention_days())
+        self.texts = {**texts, "privacy": texts["privacy"].replace("{dagen}", days)}
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "InputChannel":

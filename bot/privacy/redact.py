@@ -4,17 +4,22 @@ Users describe suspected child abuse, so a message can hold a BSN, phone
 numbers, an address or the names of a child and its parents. Every text is
 passed through `redact` before it is stored or logged.
 
-The rules are regular expressions plus small checks (elfproef, IBAN mod-97),
-compiled once at import; there is no model and no I/O. They lean towards
-redacting too much, but leave ordinary sentences, place names and the public
-numbers the assistant itself mentions (0800-2000, 112) alone. Names are best
-effort: only names that follow an introduction ("ik heet", "de moeder heet",
-"mevrouw") are found.
+Numbers, e-mail, addresses and dates: regular expressions plus small checks
+(elfproef, IBAN mod-97), compiled once at import. They lean towards redacting
+too much, but leave ordinary sentences, place names and the public numbers the
+assistant itself mentions (0800-2000, 112) alone.
+
+Person names: the Dutch de-identification library `deduce` (bot.privacy.names,
+loaded on first use), plus the pattern for names after an introduction ("ik
+heet", "mevrouw"), which also catches names deduce does not know. The figures
+per kind are in docs/privacy.md (tests/privacy/pii_testset.yml).
 """
 
 import re
 from re import Match, Pattern
 from typing import Any, Callable, List, Tuple, Union
+
+from bot.privacy import names
 
 PLACEHOLDERS = {
     "bsn": "[BSN]",
@@ -473,17 +478,29 @@ def _redact_once(text: str) -> str:
     return text
 
 
+def redact_patterns(text: str) -> str:
+    """Only the pattern rules (no deduce): numbers, e-mail, addresses, dates, introduced names."""
+    for _ in range(_MAX_PASSES):
+        redacted = _redact_once(text)
+        if redacted == text:
+            break
+        text = redacted
+    return text
+
+
+_OTHER_PLACEHOLDERS = [p for kind, p in PLACEHOLDERS.items() if kind != "naam"]
+
+
 def redact(text: str) -> str:
     """`text` with personal data replaced by PLACEHOLDERS; other input unchanged."""
     if not isinstance(text, str):
         return text
     try:
-        for _ in range(_MAX_PASSES):
-            redacted = _redact_once(text)
-            if redacted == text:
-                break
-            text = redacted
-        return text
+        text = redact_patterns(text)
+        if names.is_loading():
+            return text  # deduce's own log lines while it loads: no user text
+        # Names last: every number and address is a placeholder by then.
+        return names.replace_names(text, PLACEHOLDERS["naam"], keep=_OTHER_PLACEHOLDERS)
     except Exception:  # fail closed: a bug here must not leak the text into a log
         return REDACTION_FAILED
 

@@ -1,14 +1,18 @@
 """Slack reminders through Slack's own scheduled messages.
 
 Slack stores and sends them (chat.scheduleMessage, up to 120 days ahead);
-the assistant keeps nothing. The scheduled text starts with a mention of the
-user, which Slack shows as a notification and which lets the assistant list
-and cancel only that user's reminders (chat.scheduledMessages.list,
-chat.deleteScheduledMessage).
+the assistant keeps nothing. A reminder goes to the conversation it was set
+in: the direct message, or the channel thread. It names no user. Each DM and
+each channel thread is its own conversation, so a conversation lists and
+cancels only its own reminders (chat.scheduledMessages.list,
+chat.deleteScheduledMessage): in a DM those without a thread tag; in a
+channel thread only those whose text ends with the thread's tag (Slack's list gives
+the text but not the thread). The tag is the thread's message timestamp.
 """
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
@@ -22,6 +26,7 @@ from bot.reminders.wording import ReminderWording, due_message, load_wording
 
 logger = logging.getLogger(__name__)
 API_TIMEOUT_SECONDS = 10
+_ANY_THREAD_TAG = re.compile(r" \[\d+\.\d+\]$")
 _ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
@@ -32,21 +37,25 @@ class ScheduledReminder:
     situation_id: Optional[str]
 
 
-def _mention(user: str) -> str:
-    return f"<@{user}>"
+def thread_tag(thread_ts: str) -> str:
+    """Marks a scheduled text as belonging to one channel thread."""
+    return f"[{thread_ts}]"
 
 
-def scheduled_message(user: str, situation_id: str) -> Dict[str, Any]:
+def scheduled_message(situation_id: str, thread_ts: Optional[str] = None) -> Dict[str, Any]:
     """Text and blocks of the due message, as the Slack channel lays out an answer."""
     message = due_message(situation_id)
     steps = slack_blocks.steps_message(message["text"], message["custom"])
     buttons = slack_blocks.buttons_message(load_wording().question, message["buttons"])
-    return {
-        "text": f"{_mention(user)} {steps['text']}",
-        "blocks": [slack_blocks.section(_mention(user))]
-        + steps.get("blocks", [])
-        + buttons["blocks"],
-    }
+    text = steps["text"] + (f" {thread_tag(thread_ts)}" if thread_ts else "")
+    return {"text": text, "blocks": steps.get("blocks", []) + buttons["blocks"]}
+
+
+def _in_conversation(text: str, thread_ts: Optional[str]) -> bool:
+    """A thread's own tag; without a thread (a DM) only texts without any tag."""
+    if thread_ts:
+        return text.endswith(thread_tag(thread_ts))
+    return _ANY_THREAD_TAG.search(text) is None
 
 
 def _situation_of(text: str, wording: ReminderWording) -> Optional[str]:
@@ -71,7 +80,7 @@ class SlackReminders:
         self.client = client
 
     async def schedule(
-        self, channel: str, thread_ts: Optional[str], user: str, situation_id: str, post_at: float
+        self, channel: str, thread_ts: Optional[str], situation_id: str, post_at: float
     ) -> Optional[str]:
         """Slack's id of the scheduled message, or None when Slack refused it."""
         arguments = {"channel": channel, "post_at": int(post_at)}
@@ -79,15 +88,17 @@ class SlackReminders:
             arguments["thread_ts"] = thread_ts
         try:
             answer = await self.client.chat_scheduleMessage(
-                **arguments, **scheduled_message(user, situation_id)
+                **arguments, **scheduled_message(situation_id, thread_ts)
             )
         except _ERRORS as error:
             logger.error("Slack: herinnering niet gepland (%s).", _reason(error))
             return None
         return answer.get("scheduled_message_id")
 
-    async def list(self, channel: str, user: str) -> Optional[List[ScheduledReminder]]:
-        """This user's reminders in this channel; None when Slack cannot be asked."""
+    async def list(
+        self, channel: str, thread_ts: Optional[str]
+    ) -> Optional[List[ScheduledReminder]]:
+        """This conversation's reminders (DM, or channel thread); None when Slack failed."""
         try:
             answer = await self.client.chat_scheduledMessages_list(channel=channel)
         except _ERRORS as error:
@@ -101,13 +112,15 @@ class SlackReminders:
                 situation_id=_situation_of(str(item.get("text") or ""), wording),
             )
             for item in answer.get("scheduled_messages") or []
-            if str(item.get("text") or "").startswith(_mention(user))
+            if _in_conversation(str(item.get("text") or ""), thread_ts)
         ]
         return sorted(found, key=lambda r: r.post_at)
 
-    async def cancel(self, channel: str, user: str, reminder_id: str) -> Optional[bool]:
-        """True when deleted; False when it is not this user's; None when Slack failed."""
-        own = await self.list(channel, user)
+    async def cancel(
+        self, channel: str, thread_ts: Optional[str], reminder_id: str
+    ) -> Optional[bool]:
+        """True when deleted; False when not this conversation's; None when Slack failed."""
+        own = await self.list(channel, thread_ts)
         if own is None:
             return None
         if reminder_id not in {r.id for r in own}:

@@ -47,7 +47,10 @@ ALGORITHMS = ["RS256", "RS384", "RS512"]
 # the REST documentation writes "serviceUrl".
 SERVICE_URL_CLAIMS = ("serviceurl", "serviceUrl")
 # A tenant is a GUID or a domain name; it goes into a URL.
-_TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$")
+# Only a GUID: a domain name cannot be compared with the tenant id in an activity.
+_TENANT = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 
 
 class TeamsAuthError(Exception):
@@ -67,7 +70,9 @@ def check_tenant(tenant_id: str) -> str:
     tenant_id = (tenant_id or "").strip()
     if not _TENANT.match(tenant_id):
         raise TeamsConfigError(
-            "TEAMS_TENANT_ID moet de tenant-id (een GUID) of het domein van uw organisatie zijn."
+            "TEAMS_TENANT_ID moet de tenant-id (Directory ID) van uw organisatie zijn: een GUID "
+            "zoals 72f988bf-86f1-41af-91ab-2d7cd011db47, geen domeinnaam. U vindt hem in "
+            "Azure Portal > Microsoft Entra ID > Overzicht."
         )
     return tenant_id
 

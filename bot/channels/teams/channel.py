@@ -13,7 +13,6 @@ one conversation in order.
 import asyncio
 import json
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, Optional, Set
 from urllib.parse import quote
@@ -44,7 +43,6 @@ logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "teams"
 MAX_BODY_BYTES = 256 * 1024
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True)
@@ -220,11 +218,14 @@ class TeamsInput(InputChannel):
         self._tasks: Set[asyncio.Task] = set()  # keeps running turns from being collected
         self.reminders: Optional[ReminderScheduler] = None
 
-    def from_other_tenant(self, activity: Dict[str, Any]) -> bool:
-        """A single-tenant bot serves its own organisation only (when the tenant is a GUID)."""
+    def is_own_tenant(self, activity: Dict[str, Any]) -> bool:
+        """Only Teams (not Web Chat, Direct Line, ...) and only the organisation's own
+        tenant: the tenant id must be present and equal TEAMS_TENANT_ID."""
         tenant = ((activity.get("channelData") or {}).get("tenant") or {}).get("id")
-        return bool(
-            _GUID.match(self.tenant_id) and tenant and str(tenant).lower() != self.tenant_id
+        return (
+            activity.get("channelId") == "msteams"
+            and isinstance(tenant, str)
+            and tenant.lower() == self.tenant_id
         )
 
     async def process(
@@ -235,7 +236,7 @@ class TeamsInput(InputChannel):
         try:
             await handle_message(
                 incoming_text(activity),
-                sender_id(activity),
+                sender_id(activity, self.tenant_id),
                 output,
                 on_new_message,
                 CHANNEL_NAME,
@@ -267,10 +268,11 @@ class TeamsInput(InputChannel):
             except TeamsAuthError as error:
                 logger.warning("Teams: verzoek geweigerd: %s.", error.reason)
                 return _status(error.status)
-            if activity.get("type") != "message" or self.from_other_tenant(activity):
-                return _status(
-                    200
-                )  # conversation updates, reactions, other tenants: nothing to say
+            if not self.is_own_tenant(activity):
+                logger.warning("Teams: verzoek geweigerd: ander kanaal of andere tenant.")
+                return _status(403, "Alleen Microsoft Teams van de eigen organisatie.")
+            if activity.get("type") != "message":
+                return _status(200)  # conversation updates, reactions: nothing to say
             task = asyncio.get_running_loop().create_task(self.process(activity, on_new_message))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)

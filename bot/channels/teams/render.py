@@ -51,15 +51,19 @@ def incoming_text(activity: Dict[str, Any]) -> str:
     return strip_mentions(text, activity.get("entities")) if isinstance(text, str) else ""
 
 
-def sender_id(activity: Dict[str, Any]) -> str:
-    """Pseudonymous ids only: in a personal chat the user's AAD object id (or
-    Teams id), in a channel or group chat the conversation (thread), because the
-    bot answers there for everyone. Never the display name."""
+def sender_id(activity: Dict[str, Any], tenant_id: str) -> str:
+    """`teams:<tenant>:<id>`: the prefix keeps other channels out of Teams
+    conversations (bot.channels.sessions). Pseudonymous ids only: in a personal
+    chat the user's AAD object id (or Teams id), in a channel or group chat the
+    conversation (thread), because the bot answers there for everyone. Never
+    the display name."""
     conversation = activity.get("conversation") or {}
     sender = activity.get("from") or {}
     if conversation.get("conversationType") in ("channel", "groupChat") and conversation.get("id"):
-        return str(conversation["id"])
-    return str(sender.get("aadObjectId") or sender.get("id") or conversation.get("id") or "")
+        own = str(conversation["id"])
+    else:
+        own = str(sender.get("aadObjectId") or sender.get("id") or conversation.get("id") or "")
+    return f"teams:{tenant_id}:{own}"
 
 
 def _run(text: str, **style: Any) -> Dict[str, Any]:

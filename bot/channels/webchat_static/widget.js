@@ -9,8 +9,10 @@
  * as window.MeldcodeWidgetTeksten.
  *
  * Safety: every text from the user or the server is set with textContent,
- * never as HTML. Privacy: the conversation is kept in sessionStorage, so it
- * survives a reload but is gone when the tab closes ("Nieuw gesprek" clears it).
+ * never as HTML. Privacy: the browser keeps the conversation in sessionStorage,
+ * so it survives a reload but is gone when the tab closes ("Nieuw gesprek"
+ * clears it); the server keeps a redacted copy for RETENTION_DAYS days. The
+ * conversation id (`sender`) comes from the server (POST ../rest/session).
  */
 (function () {
   "use strict";
@@ -22,6 +24,8 @@
   var T = window.MeldcodeWidgetTeksten || {};
   var base = new URL(".", script.src);
   var REST_URL = new URL("../rest/webhook", base).href;
+  // The server issues and signs the conversation id (bot/channels/sessions.py).
+  var SESSION_URL = new URL("../rest/session", base).href;
   var HEALTH_URL = new URL("../rest/", base).href;
   var STORE_KEY = "meldcode-widget:" + base.origin;
   var MAX_ITEMS = 200;
@@ -38,25 +42,18 @@
 
   // ---- storage -----------------------------------------------------------
 
-  function newSender() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
-  }
-
   function loadState() {
     try {
       var saved = JSON.parse(window.sessionStorage.getItem(STORE_KEY) || "null");
       var fresh = saved && typeof saved.saved === "number" && Date.now() - saved.saved < MAX_IDLE_MS;
-      if (fresh && typeof saved.sender === "string" && Array.isArray(saved.items)) {
+      var sender = saved && (saved.sender === null || typeof saved.sender === "string");
+      if (fresh && sender && Array.isArray(saved.items)) {
         return saved;
       }
     } catch (error) {
       // Storage off or damaged: start a fresh conversation.
     }
-    return { sender: newSender(), items: [], open: null, saved: 0 };
+    return { sender: null, items: [], open: null, saved: 0 };
   }
 
   function saveState() {
@@ -312,12 +309,47 @@
     return fetch(url, options).finally(function () { clearTimeout(timer); });
   }
 
-  function post(message) {
-    return request(REST_URL, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message }),
+  function session() {
+    if (state.sender) {
+      return Promise.resolve(state.sender);
+    }
+    return request(SESSION_URL, { method: "POST" }).then(function (reply) {
+      if (!reply.ok) {
+        throw new Error("server " + reply.status);
+      }
+      return reply.json();
+    }).then(function (body) {
+      if (!body || typeof body.sender !== "string") {
+        throw new Error("no session");
+      }
+      state.sender = body.sender;
+      return state.sender;
+    });
+  }
+
+  function post(message, retried) {
+    return session().then(function (sender) {
+      return request(REST_URL, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender: sender, message: message }),
+      });
     }).then(function (reply) {
+      if ((reply.status === 401 || reply.status === 403) && !retried) {
+        // The session expired (or the server has a new secret): one new session.
+        state.sender = null;
+        return post(message, true);
+      }
+      if (reply.status === 429) {
+        return reply.json().then(function (body) {
+          if (Array.isArray(body)) {
+            return body; // the Dutch "too many messages" answer
+          }
+          var limited = new Error("rate limited");
+          limited.refused = true;
+          throw limited;
+        });
+      }
       if (reply.status >= 400 && reply.status < 500) {
         var refused = new Error("refused");
         refused.refused = true;
@@ -454,7 +486,7 @@
     if (busy) {
       return; // the reply would land in the new conversation
     }
-    state = { sender: newSender(), items: [], open: true, saved: 0 };
+    state = { sender: null, items: [], open: true, saved: 0 };
     pending = null;
     hideAlert();
     saveState();

@@ -1,0 +1,150 @@
+"""The held-out sets of issue 11 and how they are scored.
+
+Scoring goes through the assistant's own decision code: the analysis that
+bot/nlu/situation_component.py stores in the parse result, then
+bot/answer_plan.py, then the steps of the content file. The same functions
+serve the unit tests (detector alone), the integration test (trained model)
+and the benchmark, so they live in the harness, not in tests/.
+"""
+
+from pathlib import Path
+from typing import Callable, Dict, List, Optional, Sequence, Set
+
+import yaml
+
+from bot.answer_plan import COLLEGA, plan_answers
+from bot.content import load_protocol
+from bot.nlu.decision import adjust_entities, analyse_message
+from bot.nlu.fase import normalise_fase
+from bot.render import select_steps
+
+NLU_TESTS = Path(__file__).resolve().parent.parent / "tests" / "nlu"
+ACUTE_SET = NLU_TESTS / "acuut_testset.yml"
+MULTI_FACT_SET = NLU_TESTS / "meerdere_feiten.yml"
+BLIND_SET = NLU_TESTS / "blind_testset.yml"
+# Written after the cues were broadened on BLIND_SET, scored once.
+BLIND_SET_2 = NLU_TESTS / "blind_testset_2.yml"
+
+ACUTE_INTENT = "acute_zorgen"
+DANGER_QUESTION = "vraag:direct_gevaar"
+
+
+def acute_set(path: Path = ACUTE_SET) -> Dict[str, List[str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    calm = raw["niet_acuut"]
+    if isinstance(calm, dict):  # grouped by intent
+        calm = [text for texts in calm.values() for text in texts]
+    return {"acuut": list(raw["acuut"]), "niet_acuut": list(calm)}
+
+
+def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return list(raw.get("berichten") or raw.get("meerdere_feiten"))
+
+
+def held_out_texts() -> List[str]:
+    texts = []
+    for path in (ACUTE_SET, BLIND_SET, BLIND_SET_2):
+        sets = acute_set(path)
+        texts += sets["acuut"] + sets["niet_acuut"]
+    for path in (MULTI_FACT_SET, BLIND_SET, BLIND_SET_2):
+        texts += [m["tekst"] for m in multi_fact_set(path)]
+    return texts
+
+
+def answered_steps(parsed: Dict) -> Set[str]:
+    """The step ids (and question markers) of the assistant's first answer.
+
+    `parsed` is a parse result with `intent`, `entities` and `analyse`, as the
+    trained model returns it (or as `parse_without_model` builds it).
+    """
+    analysis = parsed.get("analyse") or {}
+    intent = (parsed.get("intent") or {}).get("name")
+    fase = next(
+        (
+            normalise_fase(e.get("value"))
+            for e in parsed.get("entities", [])
+            if e.get("entity") == "fase"
+        ),
+        None,
+    )
+    gemeld = analysis.get("gemeld_bij_vt")
+    situations = [s for s in analysis.get("situaties") or [] if s != ACUTE_INTENT]
+    if intent == "twijfel_gevaar":
+        return {DANGER_QUESTION}
+    plan = plan_answers(situations, fase, gemeld, may_ask=intent != ACUTE_INTENT)
+    protocol = load_protocol()
+    steps: Set[str] = set()
+    if intent == ACUTE_INTENT:
+        steps |= {step.id for step in select_steps(protocol, "acuut")}
+    for answer in plan.answers:
+        if answer.situation == COLLEGA:
+            steps.add(COLLEGA)
+        else:
+            steps |= {step.id for step in select_steps(protocol, answer.situation, answer.gemeld)}
+    if plan.question:
+        steps.add(f"vraag:{plan.question}")
+    return steps
+
+
+def parse_without_model(text: str, model_intent: Optional[str] = None) -> Dict:
+    """The pipeline's last step alone: what the detector decides without DIET."""
+    analysis = analyse_message(text, model_intent)
+    detection = analysis.pop("detection")
+    return {
+        "text": text,
+        "intent": {"name": analysis["intent"]},
+        "entities": adjust_entities([], detection),
+        "analyse": analysis,
+    }
+
+
+def acute_scores(parse: Callable[[Sequence[str]], List[Dict]], path: Path = ACUTE_SET) -> Dict:
+    """Recall and precision of the acute answer on an acute held-out set."""
+    sets = acute_set(path)
+    acute = parse(sets["acuut"])
+    calm = parse(sets["niet_acuut"])
+
+    def intent(p):
+        return (p.get("intent") or {}).get("name")
+
+    true_pos = sum(intent(p) == ACUTE_INTENT for p in acute)
+    false_pos = sum(intent(p) == ACUTE_INTENT for p in calm)
+    asked = sum(intent(p) == "twijfel_gevaar" for p in acute)
+    return {
+        "acuut": len(acute),
+        "niet_acuut": len(calm),
+        "recall": true_pos / len(acute),
+        "precision": true_pos / (true_pos + false_pos) if true_pos + false_pos else 0.0,
+        "recall_met_vraag": (true_pos + asked) / len(acute),
+        "gemist": [
+            t for t, p in zip(sets["acuut"], acute, strict=True) if intent(p) != ACUTE_INTENT
+        ],
+        "vals_alarm": [
+            t for t, p in zip(sets["niet_acuut"], calm, strict=True) if intent(p) == ACUTE_INTENT
+        ],
+        "vraag_gevaar_bij_niet_acuut": sum(intent(p) == "twijfel_gevaar" for p in calm),
+    }
+
+
+def multi_fact_scores(
+    parse: Callable[[Sequence[str]], List[Dict]], path: Path = MULTI_FACT_SET
+) -> Dict:
+    messages = multi_fact_set(path)
+    parsed = parse([m["tekst"] for m in messages])
+    wrong = []
+    for message, result in zip(messages, parsed, strict=True):
+        found = answered_steps(result)
+        if found != set(message["stappen"]):
+            wrong.append(
+                {
+                    "tekst": message["tekst"],
+                    "verwacht": sorted(message["stappen"]),
+                    "gevonden": sorted(found),
+                }
+            )
+    return {
+        "n": len(messages),
+        "exact": (len(messages) - len(wrong)) / len(messages),
+        "fout": wrong,
+    }
