@@ -1,5 +1,6 @@
 """A base class that keeps a failing action from breaking the conversation."""
 
+import inspect
 import logging
 import traceback
 from abc import ABC, abstractmethod
@@ -40,13 +41,16 @@ class SafeAction(Action, ABC):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        """The action's work; may raise."""
+        """The action's work; may raise. May be a coroutine (actions that call a service)."""
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         try:
-            return self.act(dispatcher, tracker, domain)
+            events = self.act(dispatcher, tracker, domain)
+            if inspect.isawaitable(events):
+                events = await events
+            return events
         except Exception as error:  # noqa: BLE001 - any failure gets the safe reply
             logger.error("Actie %s mislukt: %s", self.name(), describe_error(error))
             dispatcher.messages.clear()

@@ -72,12 +72,14 @@ def check_content() -> int:
     from bot.context_content import load_context_texts
     from bot.nlu.detector import load_cues
     from bot.oefening import load_exercises
+    from bot.reminders.wording import load_wording
 
     try:
         protocol = load_protocol()
         exercises = load_exercises()
         load_context_texts()
         regio.gazetteer()
+        load_wording()
         load_route()
         load_cues()
     except (ContentError, ValueError, KeyError) as error:
@@ -90,7 +92,7 @@ def check_content() -> int:
         return 2
     print(
         f"Inhoud in orde: {len(protocol.steps)} stappen, {len(protocol.situations)} situaties, "
-        f"{len(exercises.cases)} oefencasussen."
+        f"{len(exercises.cases)} oefencasussen, herinneringen."
     )
     return 0
 
@@ -140,13 +142,17 @@ def with_action_server(rasa_args: List[str]) -> int:
 
 
 def purge(days: int) -> int:
+    from bot.privacy.retention import SECONDS_PER_DAY
     from bot.privacy.retention import purge as purge_conversations
+    from bot.reminders.store import purge_reminders
 
     done = purge_conversations(days)
     print(
         f"Ouder dan {days} dagen verwijderd: {done.conversations} gesprek(ken), "
         f"{done.sessions} sessie(s), {done.events} events."
     )
+    reminders = purge_reminders(time.time() - days * SECONDS_PER_DAY)
+    print(f"{reminders} herinnering(en) die al {days} dagen klaar stonden verwijderd.")
     return 0
 
 

@@ -316,6 +316,25 @@ def text_setting(name: str) -> str:
     return os.environ.get(name, "").strip()
 
 
+def slack_bot_token() -> str:
+    """Slack's bot token; the action server needs it to schedule reminders."""
+    return os.environ.get("SLACK_BOT_TOKEN", "").strip()
+
+
+def slack_api_url() -> str:
+    """SLACK_API_URL as written (bot.channels.slack.api_url checks it)."""
+    return os.environ.get("SLACK_API_URL", "").strip()
+
+
+DEFAULT_REMINDER_POLL_SECONDS = 30.0
+
+
+def reminder_poll_seconds() -> float:
+    """How often the Rasa server looks for due Teams reminders (HERINNERING_POLL_SECONDS)."""
+    value = os.environ.get("HERINNERING_POLL_SECONDS", "").strip()
+    return float(value) if value else DEFAULT_REMINDER_POLL_SECONDS
+
+
 # The organisation's own contacts (docs/organisatie.md). All optional; empty
 # settings keep the general texts.
 ORGANISATION_VARIABLES = (

@@ -8,10 +8,10 @@ from typing import Dict, List
 import sqlalchemy as sa
 
 
-def _engine(env: Dict[str, str]) -> sa.engine.Engine:
-    """An engine for the database the TRACKER_DB_* settings point at."""
+def database_url(env: Dict[str, str]) -> str:
+    """The SQLAlchemy URL of the database the TRACKER_DB_* settings point at."""
     if env.get("TRACKER_DB_DIALECT", "sqlite") == "sqlite":
-        return sa.create_engine(f"sqlite:///{env['TRACKER_DB']}")
+        return f"sqlite:///{env['TRACKER_DB']}"
     url = sa.engine.url.URL.create(
         env["TRACKER_DB_DIALECT"],
         username=env["TRACKER_DB_USER"],
@@ -20,7 +20,11 @@ def _engine(env: Dict[str, str]) -> sa.engine.Engine:
         port=int(env["TRACKER_DB_PORT"]),
         database=env["TRACKER_DB"],
     )
-    return sa.create_engine(url)
+    return url.render_as_string(hide_password=False)
+
+
+def _engine(env: Dict[str, str]) -> sa.engine.Engine:
+    return sa.create_engine(database_url(env))
 
 
 def stored_events(env: Dict[str, str], sender: str) -> List[Dict]:
@@ -48,5 +52,18 @@ def stored_text(env: Dict[str, str]) -> str:
                 rows = connection.execute(sa.text(f'select * from "{table}"'))
                 lines += [" ".join(str(value) for value in row) for row in rows]
             return "\n".join(lines)
+    finally:
+        engine.dispose()
+
+
+def run_sql(env: Dict[str, str], statement: str, params: Dict) -> List[tuple]:
+    """One statement (named :params) on the assistant's database, committed;
+    the rows it returns, if any. For tests that look at or move the reminder
+    table's rows."""
+    engine = _engine(env)
+    try:
+        with engine.begin() as connection:
+            result = connection.execute(sa.text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         engine.dispose()

@@ -100,6 +100,8 @@ class SharedAssistant:
             "SLACK_API_URL": self.slack.url,
             "SLACK_CHANNEL": "",
             "WEBCHAT_ENABLED": "true",
+            # Teams reminders: looked for every second, so a due one comes at once.
+            "HERINNERING_POLL_SECONDS": "1",
             # tests/test_robustness.py sends more than this in one conversation.
             "RATE_LIMIT_PER_CONVERSATION": str(RATE_LIMIT_PER_CONVERSATION),
         }

@@ -6,7 +6,7 @@ import logging
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions import forms, oefening, situaties, verslag, vervolgstappen, vragen
+from actions import forms, herinneringen, oefening, situaties, verslag, vervolgstappen, vragen
 from bot.content import load_protocol
 
 STEP_ACTIONS = {
@@ -34,7 +34,7 @@ def step_ids(dispatcher):
 def test_every_domain_action_is_implemented(domain):
     implemented = {
         cls().name()
-        for module in (vervolgstappen, situaties, forms, vragen, oefening, verslag)
+        for module in (vervolgstappen, situaties, forms, vragen, oefening, verslag, herinneringen)
         for cls in vars(module).values()
         if isinstance(cls, type)
         and cls.__module__ == module.__name__

@@ -55,6 +55,7 @@ def test_make_purge_runs_and_prints_counts_only(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "Ouder dan 30 dagen verwijderd: 0 gesprek(ken), 0 sessie(s), 0 events."
-    )
+    assert result.stdout.strip().splitlines() == [
+        "Ouder dan 30 dagen verwijderd: 0 gesprek(ken), 0 sessie(s), 0 events.",
+        "0 herinnering(en) die al 30 dagen klaar stonden verwijderd.",
+    ]

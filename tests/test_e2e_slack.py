@@ -247,3 +247,93 @@ def test_a_dm_case_reaches_neither_a_channel_thread_nor_a_rest_client(slack):
     assert answer is not None, [
         p.get("text") for p in slack.stub.posts(lambda b: b.get("thread_ts") == moved)
     ]
+
+
+# --- Follow-up reminders (issue 13): Slack stores and sends them ---
+
+
+def _with_text(slack, thread_ts, part):
+    return slack.stub.wait_for_post(
+        lambda body: (
+            body.get("thread_ts") == thread_ts and part in json.dumps(body, ensure_ascii=False)
+        )
+    )
+
+
+def test_a_slack_reminder_is_scheduled_in_slack_listed_delivered_once_and_cancelled(slack):
+    suffix = uuid.uuid4().hex[:8].upper()
+    user, channel = f"U0H{suffix}", f"D0H{suffix}"
+    ts, _ = slack.message("de ouders weigeren hulp", user=user, channel=channel)
+    assert slack.reply_with_step(ts, "weigering.direct_melden") is not None
+    buttons = slack.stub.wait_for_post(
+        lambda body: (
+            body.get("thread_ts") == ts and "/herinner_mij" in json.dumps(body.get("blocks"))
+        )
+    )
+    assert slack.click(buttons, "/herinner_mij", user=user)[0] == 200
+    asked = _with_text(slack, ts, "Over 2 weken")
+    choice = [
+        e["value"]
+        for b in asked["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == "Over 2 weken"
+    ][0]
+    assert slack.click(asked, choice, user=user)[0] == 200
+    assert _with_text(slack, ts, "stuur ik u hier een herinnering") is not None
+    (scheduled,) = [m for m in slack.stub.scheduled.values() if m["channel"] == channel]
+    # In the DM itself, naming no user (no Slack user id in what Slack stores).
+    assert not scheduled.get("thread_ts") and "<@" not in json.dumps(scheduled)
+    assert 13 * 86400 < scheduled["post_at"] - time.time() < 15 * 86400
+    blocks = json.dumps(scheduled["blocks"], ensure_ascii=False)
+    assert "Bron: " in blocks and "Later nog eens" in blocks and "Het gaat goed" in blocks
+
+    # Listed, with a button to cancel it.
+    listed_ts, _ = slack.message("mijn herinneringen", user=user, channel=channel)
+    listed = _with_text(slack, listed_ts, "Uw herinneringen:")
+    cancel = [
+        e["value"]
+        for b in listed["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if scheduled["id"] in e["value"]
+    ]
+    assert cancel
+
+    # Slack posts it when due, once; its buttons lead back into the conversation.
+    delivered = slack.stub.deliver_due(scheduled["post_at"])
+    assert [m["id"] for m in delivered] == [scheduled["id"]]
+    assert slack.stub.deliver_due(scheduled["post_at"] + 60) == []
+    later_ts = f"18{int(time.time() * 1000) % 10**8:08d}.000100"
+    message = {**delivered[0], "ts": later_ts, "thread_ts": later_ts}
+    assert slack.click(message, delivered_value(message, "Later nog eens"), user=user)[0] == 200
+    assert _with_text(slack, later_ts, "Wanneer wilt u een herinnering?") is not None
+
+    # A second one, cancelled from the list: Slack no longer holds it.
+    assert slack.click(asked, choice, user=user)[0] == 200
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not scheduled_in(slack, channel):
+        time.sleep(0.2)
+    (second,) = scheduled_in(slack, channel)
+    value = f'/herinnering_annuleren{{"herinnering_id": "{second["id"]}"}}'
+    # Another conversation (another DM) cannot cancel it.
+    other_ts, _ = slack.message(value, user=f"U0A{suffix}", channel=f"D0A{suffix}")
+    assert _with_text(slack, other_ts, "bestaat niet") is not None
+    assert second["id"] in slack.stub.scheduled
+    own_ts, _ = slack.message(value, user=user, channel=channel)
+    assert _with_text(slack, own_ts, "is geannuleerd") is not None
+    assert second["id"] not in slack.stub.scheduled
+
+
+def delivered_value(message, title):
+    return [
+        e["value"]
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["text"]["text"] == title
+    ][0]
+
+
+def scheduled_in(slack, channel):
+    return [m for m in list(slack.stub.scheduled.values()) if m["channel"] == channel]

@@ -19,6 +19,7 @@ import yaml
 from bot.content import load_protocol
 from bot.render import render_answer
 from harness.servers import PROJECT_ROOT, post_json
+from harness.tracker_db import run_sql
 from tests.teams_stubs import TENANT_ID, channel_message, new_key
 from tests.test_teams import runs
 
@@ -165,6 +166,127 @@ def test_the_commands_of_the_app_manifest_are_understood(assistant):
         reply = assistant.say(f"teams-command-{uuid.uuid4().hex}", command["title"])
         said = "\n".join(m.get("text", "") for m in reply)
         assert said and not any(text in said for text in not_understood), command["title"]
+
+
+# --- Follow-up reminders (issue 13) ---
+
+REMINDER_BUTTONS = ["Zorgen blijven", "Het gaat goed", "Later nog eens"]
+
+
+def say(assistant, stubs, thread, text="", payload=None):
+    """A signed message (or button click) in `thread`; the HTTP status."""
+    extra = {"value": {"payload": payload}} if payload else {}
+    message = channel_message(stubs, f"<at>Meldcode</at> {text}" if text else "", thread, **extra)
+    return post(assistant, message, f"Bearer {stubs.sign()}")
+
+
+def texts_in(bodies):
+    found = [b.get("text") or "" for b in bodies]
+    return found + [t for c in cards(bodies) for t in runs(c)]
+
+
+def wait_for_text(stubs, thread, part, count=1):
+    """The replies in `thread` once `count` of them contain `part`."""
+
+    def arrived(activities):
+        return sum(part in t for t in texts_in(replies_in(activities, thread))) >= count
+
+    return replies_in(stubs.wait_for(arrived), thread)
+
+
+def proactive(stubs, thread):
+    """Reminders that arrived: new messages (no reply) with the three reminder buttons."""
+    return [
+        body
+        for body in replies_in(stubs.activities, thread)
+        if "replyToId" not in body
+        and [a["title"] for c in cards([body]) for a in c.get("actions", [])] == REMINDER_BUTTONS
+    ]
+
+
+def reminder_rows(assistant, sender):
+    return run_sql(
+        assistant.env,
+        "SELECT id, channel, reference, situatie, due_at, state FROM herinneringen "
+        "WHERE conversation_id = :conversation",
+        # namespaced by tenant, as the tracker
+        {"conversation": f"teams:{TENANT_ID}:{sender}"},
+    )
+
+
+def make_due(assistant, reminder_id, seconds):
+    """Time passes: the reminder is due `seconds` from now."""
+    run_sql(
+        assistant.env,
+        "UPDATE herinneringen SET due_at = :due WHERE id = :id",
+        {"due": time.time() + seconds, "id": reminder_id},
+    )
+
+
+def set_reminder(assistant, stubs, thread, days="7"):
+    """Steps first, then Herinner mij and a choice, as a user clicks them; the row."""
+    assert say(assistant, stubs, thread, payload='/zorgen_blijven{"fase": "gemeld"}') == 200
+    replies = replies_in(stubs.wait_for(lambda a: with_steps(a, thread)), thread)
+    buttons = [a["data"]["payload"] for c in cards(replies) for a in c.get("actions", [])]
+    assert "/herinner_mij" in buttons
+    before = len(reminder_rows(assistant, thread))
+    assert say(assistant, stubs, thread, payload="/herinner_mij") == 200
+    asked = wait_for_text(stubs, thread, "Wanneer wilt u een herinnering?")
+    choices = [a for c in cards(asked) for a in c.get("actions", []) if a["title"] == "Over 1 week"]
+    assert choices, "keuzes voor de herinnering ontbreken"
+    payload = choices[-1]["data"]["payload"].replace('"7"', f'"{days}"')
+    assert say(assistant, stubs, thread, payload=payload) == 200
+    wait_for_text(stubs, thread, "stuur ik u hier een herinnering", count=before + 1)
+    rows = reminder_rows(assistant, thread)
+    assert len(rows) == before + 1
+    return rows[-1]
+
+
+def test_a_reminder_is_set_listed_and_arrives_exactly_once(assistant, stubs):
+    thread = new_thread()
+    row = set_reminder(assistant, stubs, thread)
+    reminder_id, channel, reference, situation, due_at, state = row
+    assert (channel, situation, state) == ("teams", "zorgen_na_melding", "pending")
+    assert json.loads(reference)["service_url"] == stubs.url
+    assert "Jan Jansen" not in reference
+    # Due at 09:00 Dutch time, 7 days ahead.
+    assert 6 * 86400 < due_at - time.time() < 8 * 86400
+
+    assert say(assistant, stubs, thread, "mijn herinneringen") == 200
+    listed = wait_for_text(stubs, thread, "Uw herinneringen:")
+    cancel = [a for c in cards(listed) for a in c.get("actions", []) if reminder_id in str(a)]
+    assert cancel and cancel[0]["title"].startswith("Annuleer ")
+
+    make_due(assistant, reminder_id, 3)
+    stubs.wait_for(lambda a: len(proactive(stubs, thread)) >= 1)
+    time.sleep(4)  # several more scheduler rounds
+    (reminder,) = proactive(stubs, thread)
+    assert reminder["recipient"] == {"id": "29:1a2b3c"}
+    texts = texts_in([reminder])
+    assert any("Herinnering: zorgen na een melding bij Veilig Thuis" in t for t in texts)
+    assert any(t.startswith("Bron: ") for t in texts)
+    assert reminder_rows(assistant, thread) == []
+
+    # "Later nog eens" asks when again.
+    later = [a for c in cards([reminder]) for a in c["actions"] if a["title"] == "Later nog eens"]
+    assert say(assistant, stubs, thread, payload=later[0]["data"]["payload"]) == 200
+    wait_for_text(stubs, thread, "Wanneer wilt u een herinnering?", count=2)
+
+
+def test_a_cancelled_reminder_never_arrives(assistant, stubs):
+    thread = new_thread()
+    reminder_id = set_reminder(assistant, stubs, thread, days="14")[0]
+    cancel = f'/herinnering_annuleren{{"herinnering_id": "{reminder_id}"}}'
+    # Someone in another conversation cannot cancel it.
+    other = new_thread()
+    assert say(assistant, stubs, other, payload=cancel) == 200
+    wait_for_text(stubs, other, "bestaat niet")
+    assert len(reminder_rows(assistant, thread)) == 1
+    assert say(assistant, stubs, thread, payload=cancel) == 200
+    wait_for_text(stubs, thread, "is geannuleerd")
+    assert reminder_rows(assistant, thread) == []
+    time.sleep(3)
+    assert proactive(stubs, thread) == []
 
 
 def test_a_rest_client_can_neither_read_nor_change_a_teams_conversation(assistant, stubs):

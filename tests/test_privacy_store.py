@@ -23,6 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.privacy.logs import install_log_redaction
 from bot.privacy.retention import PurgeResult, purge, purge_every_day
 from bot.privacy.tracker_store import RedactingSQLTrackerStore
+from bot.reminders.store import ReminderStore
 from tests.conftest import PROJECT_ROOT
 
 PERSONAL = [
@@ -231,6 +232,10 @@ def test_the_server_purge_can_be_switched_off_for_an_external_timer(monkeypatch)
 
 def test_the_daily_purge_logs_counts_only(store, domain, monkeypatch, caplog):
     asyncio.run(store.save(conversation("oud", "Jesse uit Zwolle", domain, time.time() - 40 * DAY)))
+    # A Teams reminder that was due 40 days ago goes in the same run; a coming one stays.
+    reminders = ReminderStore()
+    for due in (time.time() - 40 * DAY, time.time() + DAY):
+        reminders.add("teams", "teams:t:u", {}, "verwezen", due, now=due - DAY)
     monkeypatch.setenv("PURGE_INTERVAL_HOURS", "24")
     caplog.set_level(logging.INFO, logger="bot.privacy.retention")
 
@@ -244,7 +249,13 @@ def test_the_daily_purge_logs_counts_only(store, domain, monkeypatch, caplog):
 
     asyncio.run(one_run())
     (record,) = caplog.records
-    assert record.getMessage() == ("Bewaartermijn: verwijderd: gesprekken 1, sessies 1, events 5.")
+    assert record.getMessage() == (
+        "Bewaartermijn: verwijderd: gesprekken 1, sessies 1, events 5, herinneringen 1."
+    )
+    assert [r.due_at > time.time() for r in reminders.for_conversation("teams", "teams:t:u")] == [
+        True
+    ]
+    reminders.dispose()
 
 
 def test_log_lines_are_redacted(caplog):

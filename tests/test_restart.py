@@ -1,11 +1,13 @@
 """The one restart of the shared assistant's Rasa server (marker
 `restarts_assistant`: these tests run after all others).
 
-Two checks need a restart, and they share it:
+Three checks need a restart, and they share it:
 - a conversation keeps its case across a restart, while neither the tracker
   store (PostgreSQL) nor the debug logs hold the personal data users typed;
 - the web widget says clearly that the server is gone, keeps the unsent
-  message, notices when the server is back and sends it then.
+  message, notices when the server is back and sends it then;
+- a Teams reminder that comes due while the server is down arrives once after
+  the restart (the reminder table, not memory, is the scheduler's state).
 
 The module fixtures prepare both cases, `restart` stops the Rasa server, lets
 the widget try to send while it is gone, and starts it again; the tests check
@@ -13,6 +15,7 @@ what happened before, during and after.
 """
 
 import json
+import time
 
 import pytest
 from selenium.common.exceptions import TimeoutException
@@ -23,6 +26,7 @@ from harness.servers import stop
 from tests.browser import RECOVERY_WAIT_SECONDS, TEXTS, Widget, assert_checklist, demo_url, shot
 from tests.shared_assistant import RESTART_MARKER, new_sender
 from tests.test_e2e_rest import is_question, step_ids, texts
+from tests.test_e2e_teams import make_due, new_thread, proactive, reminder_rows, set_reminder
 
 pytestmark = [pytest.mark.integration, getattr(pytest.mark, RESTART_MARKER)]
 
@@ -72,11 +76,20 @@ def widget_before_restart(assistant, driver):
 
 
 @pytest.fixture(scope="module")
-def restart(assistant, case_before_restart, widget_before_restart, driver):
+def reminder_before_restart(assistant, teams_stubs):
+    """A Teams reminder, set with the buttons, due in a week."""
+    thread = new_thread()
+    return {"thread": thread, "id": set_reminder(assistant, teams_stubs, thread)[0]}
+
+
+@pytest.fixture(scope="module")
+def restart(assistant, case_before_restart, widget_before_restart, reminder_before_restart, driver):
     """Stops the Rasa server, sends from the widget while it is gone, starts it
     again. Returns what the widget showed meanwhile (checked by the test)."""
     widget, _ = widget_before_restart
     stop(assistant.rasa)
+    # Time passes while nobody runs: the reminder is due now.
+    make_due(assistant, reminder_before_restart["id"], 0)
     widget.input.send_keys(UNSENT, Keys.ENTER)
     alert = driver.find_element(By.CSS_SELECTOR, ALERT)
     try:
@@ -150,3 +163,13 @@ def test_restart_keeps_the_case_and_stores_nothing_personal(
         assert value not in everything, kind
         assert value not in logs, kind
     assert '"plaats"' in stored and "Zwolle" in stored
+
+
+def test_a_teams_reminder_due_while_the_server_was_down_arrives_once(
+    assistant, teams_stubs, reminder_before_restart, restart
+):
+    thread = reminder_before_restart["thread"]
+    teams_stubs.wait_for(lambda activities: len(proactive(teams_stubs, thread)) >= 1)
+    time.sleep(4)  # several more rounds of the scheduler
+    assert len(proactive(teams_stubs, thread)) == 1
+    assert reminder_rows(assistant, thread) == []

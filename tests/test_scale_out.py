@@ -20,8 +20,10 @@ from typing import Dict, List
 import pytest
 
 from bot.lock_store import SerialisedRedisLockStore
+from bot.reminders.store import ReminderStore
 from harness.servers import REQUEST_TIMEOUT_SECONDS, http_json, running_assistant
-from harness.tracker_db import stored_events
+from harness.tracker_db import database_url, stored_events
+from tests.teams_stubs import APP_ID
 from tests.test_e2e_rest import case_payload, is_question, step_ids, texts
 
 pytestmark = [pytest.mark.integration, pytest.mark.own_rasa_servers]
@@ -34,7 +36,15 @@ LOCK_WAIT_SECONDS = 30
 B_WORKERS = 2
 # What server B shares with server A: the tracker store, the lock store and
 # the reply timeout (waiting for the lock counts towards it).
-SHARED_SETTINGS = ("TRACKER_DB", "REDIS_", "LOCK_STORE_", "REPLY_TIMEOUT_SECONDS")
+SHARED_SETTINGS = (
+    "TRACKER_DB",
+    "REDIS_",
+    "LOCK_STORE_",
+    "REPLY_TIMEOUT_SECONDS",
+    # Teams on, against the same stubs: every process looks for due reminders.
+    "TEAMS_",
+    "HERINNERING_",
+)
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +235,37 @@ def wait_for(condition, seconds: float = LOCK_WAIT_SECONDS / 2) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+REMINDERS = 12
+
+
+def test_each_reminder_is_sent_exactly_once_by_three_schedulers_on_one_database(
+    cluster, teams_stubs
+):
+    """Server A (one process) and server B (two workers) all look for due Teams
+    reminders in PostgreSQL every second; each reminder must arrive once."""
+    teams = teams_stubs
+    store = ReminderStore(database_url(cluster["env"]))
+    try:
+        conversations = [f"a:schaal-{uuid.uuid4().hex}" for _ in range(REMINDERS)]
+        due = time.time() + 3
+        for conversation in conversations:
+            reference = {
+                "service_url": teams.url,
+                "conversation_id": conversation,
+                "bot": {"id": f"28:{APP_ID}", "name": "Meldcode"},
+                "user_id": "29:schaal",
+            }
+            store.add("teams", conversation, reference, "zorgen_na_melding", due, time.time())
+
+        def posted(activities):
+            return [a for a in activities if a["body"]["conversation"]["id"] in conversations]
+
+        teams.wait_for(lambda activities: len(posted(activities)) >= REMINDERS)
+        time.sleep(5)  # several more rounds of all three schedulers
+        per_conversation = [a["body"]["conversation"]["id"] for a in posted(teams.activities)]
+        assert sorted(per_conversation) == sorted(conversations)
+        assert all(store.for_conversation("teams", c) == [] for c in conversations)
+    finally:
+        store.dispose()

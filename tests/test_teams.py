@@ -549,6 +549,20 @@ def test_a_signed_channel_message_reaches_rasa_without_mention_and_name(stubs, w
     assert reply["text"] == "antwoord" and reply["replyToId"] == message["id"]
 
 
+def test_the_channel_hands_the_reference_for_reminders_without_names(stubs, webhook):
+    thread = "19:r1@thread.tacv2;messageid=1"
+    message = channel_message(stubs, "<at>Meldcode</at> herinner mij", thread)
+    assert webhook.run([(message, f"Bearer {stubs.sign()}")]) == [200]
+    (received,) = webhook.received
+    assert received.metadata["teams_reference"] == {
+        "service_url": stubs.url,
+        "conversation_id": thread,
+        "bot": {"id": f"28:{APP_ID}", "name": "Meldcode"},
+        "user_id": "29:1a2b3c",
+    }
+    assert "Jan Jansen" not in json.dumps(received.metadata)
+
+
 def test_refused_and_ignored_requests_do_not_reach_rasa(stubs, webhook):
     thread = "19:w2@thread.tacv2"
     message = channel_message(stubs, "<at>Meldcode</at> de ouders weigeren hulp", thread)

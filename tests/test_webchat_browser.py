@@ -102,6 +102,34 @@ def test_exercise_options_are_shown_once_as_buttons(assistant, driver):
     widget.say("stop oefenen")
 
 
+def test_a_reminder_is_offered_as_a_calendar_file_to_download(assistant, driver):
+    """Herinner mij, then a choice: a download link with the .ics, also after a reload."""
+    import urllib.parse
+
+    import icalendar
+
+    widget = Widget(driver)
+    widget.open_fresh(demo_url(assistant))
+    widget.say("mijn naam is Jan de Vries en de ouders weigeren hulp")
+    widget.click("Herinner mij")
+    replies = widget.click("Over 2 weken")
+    links = [
+        link for reply in replies for link in reply.find_elements(By.CSS_SELECTOR, "a.mcw-download")
+    ]
+    assert len(links) == 1 and links[0].text == TEXTS["agenda_download"]
+    name = links[0].get_attribute("download")
+    assert name.startswith("herinnering-") and name.endswith(".ics")
+    href = links[0].get_attribute("href")
+    assert href.startswith("data:text/calendar")
+    ics = urllib.parse.unquote(href.split(",", 1)[1])
+    event = icalendar.Calendar.from_ical(ics).walk("VEVENT")[0]
+    assert event.walk("VALARM") and "weigering" not in str(event["DESCRIPTION"])
+    assert "Veilig Thuis" in str(event["DESCRIPTION"]) and "Jan" not in ics
+    assert name == f"herinnering-{event.decoded('DTSTART').date().isoformat()}.ics"
+    driver.refresh()
+    widget.wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".mcw-log a.mcw-download"), 30)
+
+
 def test_a_reload_keeps_the_conversation_and_the_case(assistant, driver):
     widget = Widget(driver)
     widget.open_fresh(demo_url(assistant))

@@ -67,6 +67,7 @@ TEXT_KEYS = (
     "weer_online",
     "fout",
     "nieuw_gesprek_gestart",
+    "agenda_download",
     "vt_regio_kop",
     "verslag_kop",
     "kopieer",

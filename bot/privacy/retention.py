@@ -11,14 +11,15 @@ older sessions is gone (docs/privacy.md).
 Deleted rows must not stay readable in the database file: SQLite overwrites
 them (secure_delete) and shrinks the file (VACUUM); PostgreSQL rewrites the
 table (VACUUM FULL). The server runs this every PURGE_INTERVAL_HOURS (24) by
-itself; `make purge` runs it once. Only counts are logged.
+itself, together with the reminders that were due before the same cutoff
+(bot.reminders.store); `make purge` runs it once. Only counts are logged.
 """
 
 import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -125,6 +126,15 @@ def purge(days: int, now: Optional[float] = None) -> PurgeResult:
         engine.dispose()
 
 
+def purge_with_reminders(days: int, now: Optional[float] = None) -> Tuple[PurgeResult, int]:
+    """The conversations' purge, and reminders that were due before the same cutoff."""
+    from bot.reminders.store import purge_reminders  # the reminders' own table
+
+    moment = now if now is not None else time.time()
+    done = purge(days, now=moment)
+    return done, purge_reminders(moment - days * SECONDS_PER_DAY)
+
+
 async def purge_every_day(first_delay_seconds: float = 60.0) -> None:
     """The server's own daily purge (PURGE_INTERVAL_HOURS, 0 = off: use an external timer)."""
     hours = settings.purge_interval_hours()
@@ -133,14 +143,16 @@ async def purge_every_day(first_delay_seconds: float = 60.0) -> None:
     await asyncio.sleep(first_delay_seconds)
     while True:
         try:
-            done = await asyncio.get_running_loop().run_in_executor(
-                None, purge, settings.retention_days()
+            done, reminders = await asyncio.get_running_loop().run_in_executor(
+                None, purge_with_reminders, settings.retention_days()
             )
             logger.info(
-                "Bewaartermijn: verwijderd: gesprekken %s, sessies %s, events %s.",
+                "Bewaartermijn: verwijderd: gesprekken %s, sessies %s, events %s, "
+                "herinneringen %s.",
                 done.conversations,
                 done.sessions,
                 done.events,
+                reminders,
             )
         except Exception as error:  # noqa: BLE001 - the next run tries again
             logger.error("Bewaartermijn: opschonen mislukt (%s).", type(error).__name__)

@@ -33,6 +33,11 @@ from bot.channels.teams.auth import (
     check_tenant,
 )
 from bot.channels.teams.render import incoming_text, reply_activity, sender_id
+from bot.reminders import TEAMS_REFERENCE_KEY
+from bot.reminders.scheduler import ReminderScheduler
+from bot.reminders.store import ReminderStore
+from bot.reminders.wording import due_message
+from bot.settings import reminder_poll_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +65,26 @@ class Reference:
             # The bot's own account; the user's display name is never copied.
             bot={k: str(bot[k]) for k in ("id", "name") if k in bot},
             user_id=str((activity.get("from") or {}).get("id", "")),
+        )
+
+    def for_reminder(self) -> Dict[str, Any]:
+        """What a proactive reminder needs later: no activity, no text, no names."""
+        return {
+            "service_url": self.service_url,
+            "conversation_id": self.conversation_id,
+            "bot": self.bot,
+            "user_id": self.user_id,
+        }
+
+    @classmethod
+    def from_reminder(cls, stored: Dict[str, Any]) -> "Reference":
+        """A reference for a new message in the conversation (no reply to an activity)."""
+        return cls(
+            service_url=str(stored["service_url"]),
+            conversation_id=str(stored["conversation_id"]),
+            activity_id="",
+            bot={k: str(v) for k, v in (stored.get("bot") or {}).items()},
+            user_id=str(stored["user_id"]),
         )
 
     @property
@@ -137,6 +162,19 @@ class TeamsOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
 
+def teams_reminder_scheduler(connector: Connector, store: Optional[ReminderStore] = None):
+    """The scheduler that posts due Teams reminders as proactive messages."""
+
+    async def send(reminder) -> bool:
+        activity = reply_activity(due_message(reminder.situation_id))
+        reference = Reference.from_reminder(reminder.reference)
+        return activity is not None and await connector.reply(reference, activity)
+
+    return ReminderScheduler(
+        store or ReminderStore(), CHANNEL_NAME, send, poll_seconds=reminder_poll_seconds()
+    )
+
+
 def _status(code: int, reason: str = "") -> HTTPResponse:
     return response.json({"error": reason} if reason else {}, status=code)
 
@@ -178,6 +216,7 @@ class TeamsInput(InputChannel):
         self.validator = JwtValidator(app_id, openid_metadata_url)
         self.connector = Connector(TokenProvider(app_id, app_password, tenant_id, login_url))
         self._tasks: Set[asyncio.Task] = set()  # keeps running turns from being collected
+        self.reminders: Optional[ReminderScheduler] = None
 
     def is_own_tenant(self, activity: Dict[str, Any]) -> bool:
         """Only Teams (not Web Chat, Direct Line, ...) and only the organisation's own
@@ -192,7 +231,8 @@ class TeamsInput(InputChannel):
     async def process(
         self, activity: Dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
-        output = TeamsOutput(self.connector, Reference.of(activity))
+        reference = Reference.of(activity)
+        output = TeamsOutput(self.connector, reference)
         try:
             await handle_message(
                 incoming_text(activity),
@@ -200,7 +240,8 @@ class TeamsInput(InputChannel):
                 output,
                 on_new_message,
                 CHANNEL_NAME,
-                metadata=None,
+                # The action server stores it when the user asks for a reminder.
+                metadata={TEAMS_REFERENCE_KEY: reference.for_reminder()},
             )
         except Exception as error:  # noqa: BLE001 - a background task has no caller to tell
             logger.error("Teams: bericht niet verwerkt (%s).", type(error).__name__)
@@ -237,4 +278,20 @@ class TeamsInput(InputChannel):
             task.add_done_callback(self._tasks.discard)
             return _status(200)
 
-        return webhook_blueprint("teams_webhook", receive)
+        blueprint = webhook_blueprint("teams_webhook", receive)
+        # Due reminders are sent from the Rasa server, which holds the bot's token.
+        blueprint.listener("after_server_start")(self._start_reminders)
+        blueprint.listener("before_server_stop")(self._stop_reminders)
+        return blueprint
+
+    async def _start_reminders(self, app: Any, loop: Any) -> None:
+        try:
+            self.reminders = teams_reminder_scheduler(self.connector)
+        except Exception as error:  # noqa: BLE001 - answering must work without the table
+            logger.error("Teams: herinneringen niet gestart (%s).", type(error).__name__)
+            return
+        self.reminders.start()
+
+    async def _stop_reminders(self, app: Any, loop: Any) -> None:
+        if self.reminders is not None:
+            await self.reminders.stop()

@@ -120,6 +120,11 @@
           items.pop();
         }
         items.push(card);
+      } else if (custom && custom.type === "herinnering" && typeof custom.ics === "string" &&
+          /^\d{4}-\d{2}-\d{2}$/.test(textOf(custom.datum)) &&
+          custom.ics.indexOf("BEGIN:VCALENDAR") === 0) {
+        // A reminder as a calendar file: the user keeps it in their own calendar.
+        items.push({ who: "bot", kind: "agenda", datum: custom.datum, ics: custom.ics });
       } else if (custom && custom.type === "verslag" && typeof custom.tekst === "string") {
         var previous = items[items.length - 1];
         // The note's readable text comes just before its payload: show it once.
@@ -148,6 +153,14 @@
     if (item.kind === "stappen") {
       box.classList.add("mcw-card");
       renderSteps(box, item, index);
+      return box;
+    }
+    if (item.kind === "agenda") {
+      // A data: URL, not a blob: it still works after a reload from sessionStorage.
+      var link = el("a", "mcw-choice mcw-download", T.agenda_download);
+      link.href = "data:text/calendar;charset=utf-8," + encodeURIComponent(item.ics);
+      link.setAttribute("download", "herinnering-" + item.datum + ".ics");
+      box.appendChild(link);
       return box;
     }
     if (item.kind === "verslag") {
