@@ -25,6 +25,17 @@ import jwt
 
 logger = logging.getLogger(__name__)
 
+# What a call to a Microsoft service can raise: network, timeout, or an answer
+# that is not the JSON we expect. Every such call catches exactly these.
+REMOTE_ERRORS = (
+    aiohttp.ClientError,
+    asyncio.TimeoutError,
+    OSError,
+    ValueError,
+    KeyError,
+    TypeError,
+)
+
 DEFAULT_LOGIN_URL = "https://login.microsoftonline.com"
 DEFAULT_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 BOT_FRAMEWORK_SCOPE = "https://api.botframework.com/.default"
@@ -140,14 +151,7 @@ class TokenProvider:
             async with aiohttp.ClientSession(timeout=_timeout()) as session:
                 body = await _fetch_json(session, "POST", self.url, data=form)
             token, lifetime = body["access_token"], float(body["expires_in"])
-        except (
-            aiohttp.ClientError,
-            asyncio.TimeoutError,
-            OSError,
-            ValueError,
-            KeyError,
-            TypeError,
-        ) as error:
+        except REMOTE_ERRORS as error:
             # The status says enough (401: wrong secret, 400: wrong tenant or app id).
             status = getattr(error, "status", None)
             logger.error(
@@ -247,14 +251,7 @@ class JwtValidator:
                     for k in jwks["keys"]
                     if isinstance(k, dict) and k.get("kty") == "RSA" and "kid" in k
                 }
-            except (
-                aiohttp.ClientError,
-                asyncio.TimeoutError,
-                OSError,
-                ValueError,
-                KeyError,
-                TypeError,
-            ) as error:
+            except REMOTE_ERRORS as error:
                 logger.error(
                     "Teams: sleutels van de Bot Framework niet opgehaald (%s).",
                     type(error).__name__,

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import handle_message, webhook_blueprint
 from bot.channels.teams.auth import (
     HTTP_TIMEOUT_SECONDS,
+    REMOTE_ERRORS,
     JwtValidator,
     TeamsAuthError,
     TeamsConfigError,
@@ -113,14 +114,7 @@ class Connector:
         for attempt in (1, 2):
             try:
                 status = await self._post(reference.url, body)
-            except (
-                aiohttp.ClientError,
-                asyncio.TimeoutError,
-                OSError,
-                ValueError,
-                KeyError,
-                TypeError,
-            ) as error:
+            except REMOTE_ERRORS as error:
                 logger.error("Teams: antwoord niet verstuurd (%s).", type(error).__name__)
                 return False
             if status == 401 and attempt == 1:
