@@ -15,9 +15,8 @@ from harness.situation_sets import (
     BLIND_SET_2,
     MULTI_FACT_SET,
     acute_scores,
-    acute_set,
+    held_out_texts,
     multi_fact_scores,
-    multi_fact_set,
 )
 from tests.conftest import PROJECT_ROOT
 
@@ -30,12 +29,7 @@ MULTI_FACT_EXACT_FLOOR = 0.90
 
 @pytest.fixture(scope="module")
 def parsed(trained_agent):
-    texts = []
-    for path in (ACUTE_SET, BLIND_SET, BLIND_SET_2):
-        sets = acute_set(path)
-        texts += sets["acuut"] + sets["niet_acuut"]
-    for path in (MULTI_FACT_SET, BLIND_SET, BLIND_SET_2):
-        texts += [m["tekst"] for m in multi_fact_set(path)]
+    texts = held_out_texts()
     results = dict(zip(texts, parse_texts_with(trained_agent, texts), strict=True))
     return lambda batch: [results[text] for text in batch]
 
