@@ -335,7 +335,7 @@ def reminder_poll_seconds() -> float:
     return float(value) if value else DEFAULT_REMINDER_POLL_SECONDS
 
 
-# The organisation's own contacts (docs/organisatie.md). All optional; empty
+# The organisation's own contacts (docs/organisation.md). All optional; empty
 # settings keep the general texts.
 ORGANISATION_VARIABLES = (
     "AANDACHTSFUNCTIONARIS_ROL",
