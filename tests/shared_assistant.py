@@ -39,7 +39,6 @@ import shutil
 import tempfile
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Dict, Optional
@@ -116,11 +115,10 @@ class SharedAssistant:
         from tests.intranet_page import intranet_page
 
         try:
-            # The database and Redis start while the action server starts.
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                services = pool.submit(self._start_services)
-                self.assistant.start_actions()
-                self.assistant.env.update(services.result())
+            # The database first: the action server keeps Teams reminders in the
+            # same database as Rasa's tracker store, so both need its settings.
+            self.assistant.env.update(self._start_services())
+            self.assistant.start_actions()
             self.assistant.start_rasa()
         except BaseException as error:  # noqa: BLE001 - raised again in ready()
             self._error = error
