@@ -72,8 +72,11 @@ class Decision:
     twijfel_gevaar: bool
 
 
-def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
-    """`model_intents`: what the NLU model recognised (empty after a fallback)."""
+def decide(
+    model_intents: Sequence[str], detection: Detection, model_doubt: bool = False
+) -> Decision:
+    """`model_intents`: what the NLU model recognised (empty after a fallback);
+    `model_doubt`: the model gives acute a probability just below the threshold."""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
     found = set(detection.situations)
     if detection.acute:
@@ -89,7 +92,11 @@ def decide(model_intents: Sequence[str], detection: Detection) -> Decision:
         found -= {WEIGERING, ZORGEN}
     ordered = tuple(name for name in ANSWER_ORDER if name in found)
 
-    weak = detection.weak_danger and ACUUT not in found and model_intent not in NO_DANGER_QUESTION
+    weak = (
+        (detection.weak_danger or model_doubt)
+        and ACUUT not in found
+        and model_intent not in NO_DANGER_QUESTION
+    )
     if ACUUT in found:
         intent = ACUUT
     elif model_intent in KEEP_MODEL_INTENT:
@@ -133,6 +140,13 @@ def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> Lis
 # even when another intent ranks first (asymmetric: a false alarm costs
 # seconds, a miss can cost a child). Set in config.yml, measured in bench/.
 DEFAULT_ACUTE_THRESHOLD = 0.2
+# From this probability up to the acute threshold the model doubts: the
+# assistant asks "Is er nu direct gevaar?" (with 112 and 0800-2000).
+DEFAULT_QUESTION_THRESHOLD = 0.05
+
+
+def acute_probability(ranking: List[Dict[str, Any]]) -> float:
+    return max((r.get("confidence") or 0.0 for r in ranking if r.get("name") == ACUUT), default=0.0)
 
 
 def model_situations(
@@ -146,10 +160,7 @@ def model_situations(
     found: List[str] = []
     if model_intent and model_intent not in (FALLBACK, MEERDERE):
         found.append(model_intent)
-    acute = any(
-        r.get("name") == ACUUT and (r.get("confidence") or 0) >= acute_threshold for r in ranking
-    )
-    if acute and ACUUT not in found:
+    if acute_probability(ranking) >= acute_threshold and ACUUT not in found:
         found.insert(0, ACUUT)
     return found
 
@@ -159,10 +170,13 @@ def analyse_message(
     model_intent: Optional[str],
     ranking: Optional[List[Dict[str, Any]]] = None,
     acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
+    question_threshold: float = DEFAULT_QUESTION_THRESHOLD,
 ) -> Dict[str, Any]:
     """The decision for one text, as stored in the parse result."""
+    ranking = ranking or []
     detection = detect(text or "")
-    decision = decide(model_situations(model_intent, ranking or [], acute_threshold), detection)
+    doubt = question_threshold <= acute_probability(ranking) < acute_threshold
+    decision = decide(model_situations(model_intent, ranking, acute_threshold), detection, doubt)
     return {
         "intent": decision.intent or model_intent,
         "model_intent": model_intent,

@@ -32,6 +32,8 @@ _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(
     r",|:|\b(?:maar|want|omdat|terwijl|toch|en|dus|daarna|sindsdien|alleen)\b"
 )
+# Where a new part of a sentence starts, for the reach of "vorig jaar".
+_SCOPE_BREAK = re.compile(r"[,:]|(?=\b(?:maar|en|nu|sindsdien|daarna|toch|inmiddels|intussen)\b)")
 _WORD = re.compile(r"\w+")
 _PLACE_AFTER = re.compile(
     r"\b(?:naar|in)\s+((?:'s-)?[A-Z][\w'-]+(?:\s+(?:aan|op|bij|den|de|in)\s+(?:den\s+)?[A-Z][\w'-]+)*)"
@@ -43,7 +45,12 @@ class Cues:
     acute_specific: Tuple[Pattern, ...]
     acute_general: Tuple[Pattern, ...]
     violence: Tuple[Pattern, ...]
+    injury: Tuple[Pattern, ...]
+    again: Tuple[Pattern, ...]
     time: Tuple[Pattern, ...]
+    fresh: Tuple[Pattern, ...]
+    past: Tuple[Pattern, ...]
+    earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
     weak: Tuple[Pattern, ...]
@@ -58,6 +65,9 @@ class Cues:
     negation_reach: int
     negation_after: Pattern
     not_a_place: FrozenSet[str]
+    typo_words: Dict[int, Tuple[str, ...]]
+    not_a_typo: FrozenSet[str]
+    typo_min_length: int
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,12 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         acute_specific=_compile(acute["specifiek"], "acuut.specifiek"),
         acute_general=_compile(acute["algemeen"], "acuut.algemeen"),
         violence=_compile(acute["geweld"], "acuut.geweld"),
+        injury=_compile(acute["letsel"], "acuut.letsel"),
+        again=_compile(acute["opnieuw"], "acuut.opnieuw"),
         time=_compile(acute["tijd"], "acuut.tijd"),
+        fresh=_compile(acute["vers"], "acuut.vers"),
+        past=_compile(acute["verleden"], "acuut.verleden"),
+        earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
         weak=_compile(acute["zwak"], "acuut.zwak"),
@@ -113,7 +128,51 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         negation_reach=int(negation["bereik"]),
         negation_after=re.compile(negation["achteraf"]),
         not_a_place=frozenset(raw["geen_plaats"]),
+        typo_words=_by_length(raw["tikfouten"]["woorden"]),
+        not_a_typo=frozenset(raw["tikfouten"]["geen_tikfout"]),
+        typo_min_length=int(raw["tikfouten"]["min_lengte"]),
     )
+
+
+def _by_length(words) -> Dict[int, Tuple[str, ...]]:
+    found: Dict[int, List[str]] = {}
+    for word in words:
+        found.setdefault(len(word), []).append(word)
+    return {length: tuple(group) for length, group in found.items()}
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """One letter replaced, added, removed, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(diff) == 1:
+            return True
+        i = diff[0]
+        return len(diff) == 2 and diff[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
+    return short[i:] == long_[i + 1 :]
+
+
+def typo_fix(word: str, cues: Cues) -> Optional[str]:
+    """The cue word `word` is a typing error of, or None."""
+    if len(word) < cues.typo_min_length or word in cues.not_a_typo:
+        return None
+    candidates = [
+        cue
+        for length in (len(word) - 1, len(word), len(word) + 1)
+        for cue in cues.typo_words.get(length, ())
+    ]
+    if word in candidates:
+        return None
+    return next((cue for cue in candidates if one_edit_apart(word, cue)), None)
+
+
+def fix_typos(normal: str, cues: Cues) -> str:
+    """The normalised message with typing errors in cue words corrected."""
+    return re.sub(r"[a-z]+", lambda m: typo_fix(m.group(0), cues) or m.group(0), normal)
 
 
 def sentences(text: str) -> List[str]:
@@ -147,24 +206,76 @@ def _positive_match(patterns, clause: str, cues: Cues) -> Optional[bool]:
     return found
 
 
-def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
-    """Specific cues anywhere; violence or injury with "now/today/tonight" in the
-    same or the next sentence ("... zag ik blauwe plekken. Vandaag ..." too)."""
+@dataclass(frozen=True)
+class Danger:
+    acute: bool = False
+    # A harm signal that is neither clearly past nor denied: ask the question.
+    weak: bool = False
+
+
+def _scopes(sentence: str) -> List[Tuple[int, str]]:
+    """Parts of a sentence that a time word governs, with their offsets:
+    "vorig jaar gemeld, nu ziet de juf striemen" has two. Not split at
+    "omdat"/"want": "vorig jaar gemeld omdat hij haar sloeg" is one past."""
+    starts = [0] + [m.end() for m in _SCOPE_BREAK.finditer(sentence) if m.end() > 0]
+    ends = starts[1:] + [len(sentence)]
+    return [
+        (start, sentence[start:end])
+        for start, end in zip(starts, ends, strict=True)
+        if sentence[start:end].strip()
+    ]
+
+
+def danger(text: str, cues: Optional[Cues] = None) -> Danger:
+    """Acute: a specific cue (threat, weapon, locked up, suicide ...), a general
+    one ("acuut", "gevaar"), or harm with "now/today/tonight/again" in the same
+    or a neighbouring sentence. Weak: harm without a time, a specific cue in a
+    clearly past part of a sentence or next to "geen direct gevaar", or a weak
+    cue. Past ("vorig jaar", "is behandeld") holds for its part of the sentence
+    unless the sentence also says "vandaag", "weer" or the like."""
     cues = cues or load_cues()
-    normal = normalise(text)
+    normal = fix_typos(normalise(text), cues)
+    denied = _any(cues.acute_denied, normal)
     for pattern in cues.harmless:
         normal = pattern.sub(" ", normal)
-    parts = sentences(normal)
-    for index, sentence in enumerate(parts):
-        if _any(cues.acute_specific, sentence):
-            return True
-        if _any(cues.acute_general, sentence) and not _any(cues.acute_denied, sentence):
-            return True
-        if _any(cues.violence, sentence):
-            nearby = " ".join(parts[max(index - 1, 0) : index + 2])
-            if _any(cues.time, nearby):
-                return True
-    return False
+    parts = []
+    for sentence in sentences(normal):
+        recent = _any(cues.fresh, sentence)
+        scopes = [
+            (start, part, _any(cues.past, part) and not recent) for start, part in _scopes(sentence)
+        ]
+        parts.append((sentence, scopes))
+    # A time word in a part of a sentence that is not clearly past.
+    timed = [
+        any(not past and _any(cues.time, part) for _, part, past in scopes) for _, scopes in parts
+    ]
+    weak = False
+    for index, (sentence, scopes) in enumerate(parts):
+        for pattern in cues.acute_specific:
+            for match in pattern.finditer(sentence):
+                past = next(p for start, _, p in reversed(scopes) if start <= match.start())
+                if not (past or denied):
+                    return Danger(acute=True)
+                weak = True
+        if denied:
+            continue
+        nearby_time = any(timed[max(index - 1, 0) : index + 2])
+        for _, part, past in scopes:
+            if past:
+                continue
+            if _any(cues.acute_general, part):
+                return Danger(acute=True)
+            injury = _positive_match(cues.injury, part, cues)
+            if injury or _positive_match(cues.violence, part, cues):
+                if nearby_time or (injury and _any(cues.again, sentence)):
+                    return Danger(acute=True)
+                weak = weak or (injury and not _any(cues.earlier, sentence))
+            weak = weak or _any(cues.weak, part)
+    return Danger(weak=weak)
+
+
+def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
+    return danger(text, cues).acute
 
 
 def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[str, ...]]:
@@ -234,14 +345,13 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
     if not isinstance(text, str) or not text.strip():
         return Detection()
     normal = normalise(text)
-    acute = is_acute(text, cues)
-    weak = not acute and any(_any(cues.weak, s) for s in sentences(normal))
+    level = danger(text, cues)
     situations = _situations(normal, cues)
     fase, gemeld, denied = _facts(normal, cues)
     plaats = guess_place(text, cues) if VERHUIZING in situations else None
     return Detection(
-        acute=acute,
-        weak_danger=weak,
+        acute=level.acute,
+        weak_danger=level.weak,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,

@@ -3,7 +3,8 @@
 After DIET and the FallbackClassifier it reads the whole message again
 (bot/nlu/detector.py) and applies bot/nlu/decision.py:
 - the intent becomes `acute_zorgen` on any acute cue, `twijfel_gevaar` on a
-  weak danger signal, `meerdere_situaties` when the message names several
+  weak danger signal or when DIET's acute probability lies between
+  `question_threshold` and `acute_threshold`, `meerdere_situaties` when the message names several
   situations, or the one situation the detector is sure of;
 - `fase` entities that the message negates are removed, the detector's
   `fase` and `plaats` are added when DIET missed them;
@@ -24,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.decision import (
     ANALYSIS_KEY,
     DEFAULT_ACUTE_THRESHOLD,
+    DEFAULT_QUESTION_THRESHOLD,
     adjust_entities,
     analyse_message,
 )
@@ -43,10 +45,16 @@ class SituationDetector(GraphComponent):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.acute_threshold = float(config.get("acute_threshold", DEFAULT_ACUTE_THRESHOLD))
+        self.question_threshold = float(
+            config.get("question_threshold", DEFAULT_QUESTION_THRESHOLD)
+        )
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"acute_threshold": DEFAULT_ACUTE_THRESHOLD}
+        return {
+            "acute_threshold": DEFAULT_ACUTE_THRESHOLD,
+            "question_threshold": DEFAULT_QUESTION_THRESHOLD,
+        }
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -56,6 +64,7 @@ class SituationDetector(GraphComponent):
                 intent.get("name"),
                 message.get(INTENT_RANKING_KEY) or [],
                 self.acute_threshold,
+                self.question_threshold,
             )
             detection = analysis.pop("detection")
             if analysis["intent"] and analysis["intent"] != intent.get("name"):

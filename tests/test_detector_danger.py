@@ -1,0 +1,217 @@
+"""The acute safety net on wording of its own: every kind of acute cue, typing
+errors, Dutch inflections, the danger question for weaker harm signals and for
+model doubt, and past or denied signals that stay non-acute (no model needed).
+
+The sentences here are written for these tests, not taken from tests/nlu/.
+"""
+
+import re
+from pathlib import Path
+
+import deduce
+import pytest
+
+from bot.nlu.decision import ACUUT, TWIJFEL_GEVAAR, analyse_message, decide
+from bot.nlu.detector import danger, detect, fix_typos, load_cues, normalise, one_edit_apart
+from harness.nlu_data import PROJECT_ROOT
+
+
+def decision_of(text, model_intents=("zorgen_blijven",)):
+    return decide(list(model_intents), detect(text))
+
+
+ACUTE_BY_KIND = {
+    "strangling": "ze vertelde dat haar vriend haar keel dichtkneep tot ze geen lucht meer kreeg",
+    "choking": "hij hield een kussen op haar gezicht",
+    "burns": "de peuter heeft ronde plekken op zijn arm, alsof er een sigaret is uitgedrukt",
+    "fracture": "vandaag kwam hij binnen met een gebroken pols en niemand weet hoe",
+    "bleeding": "de jongen bloedt uit zijn oor sinds vanochtend",
+    "head injury": "het meisje heeft vanmorgen een hersenschudding opgelopen thuis",
+    "baby bruises": "het kindje van drie maanden heeft blauwe plekken op de buik",
+    "locked up": "de kinderen worden 's avonds in hun kamer op slot gedaan",
+    "locked out": "de tiener is door haar moeder op straat gezet en heeft geen slaapplek",
+    "no food": "de broertjes krijgen al drie dagen geen eten van hun stiefmoeder",
+    "knife": "de buurman zag vader met een keukenmes in de tuin staan",
+    "weapon": "er ligt een wapenstok naast zijn bed en hij zwaait ermee",
+    "threat to kill": "hij schreef in een app: ik maak jullie allemaal dood",
+    "tonight": "zijn oom komt vanavond weer logeren en dan gaat het altijd mis, hij wordt dan geslagen",
+    "again": "de jongen heeft alweer een blauw oog",
+    "afraid to go home": "het meisje zegt dat ze bang is om naar huis te gaan",
+    "cannot go home": "ze kan niet meer naar huis, haar vader wacht haar op",
+    "fled": "mevrouw is met haar baby naar haar zus gevlucht",
+    "hiding": "de jongen verstopt zich in de gymzaal als zijn vader hem komt halen",
+    "sleeps outside": "de zestienjarige slaapt sinds gisteren in het park",
+    "suicide, not alive": "een leerling schreef dat ze er volgende week niet meer is",
+    "suicide, not being there": "hij zegt dat hij er niet meer wil zijn",
+    "suicide, last message": "een student stuurde haar mentor een laatste bericht",
+    "suicide, end it": "de cliënt wil er een einde aan maken",
+    "suicide, pills": "ze heeft een doosje paracetamol in haar tas verzameld",
+    "suicide, wrists": "de leerling heeft wonden op haar polsen",
+    "self-harm": "hij krast zichzelf met een passer in de les",
+    "threat against a parent": "de zoon van zeventien bedreigt zijn moeder met een schaar",
+    "elderly": "de dochter slaat haar demente vader, ik zag het net",
+    "partner": "mevrouw werd vannacht door haar man tegen de muur geduwd",
+    "abduction": "vader wil de kinderen mee naar het buitenland nemen en niet terugkomen",
+    "abroad, left behind": "ze is in de zomer in het land van herkomst achtergelaten",
+    "passports": "de oom heeft de paspoorten van de meisjes afgepakt",
+    "forced marriage": "ze moet in de vakantie gedwongen trouwen met een neef",
+    "fgm": "de familie wil haar dochtertje laten besnijden",
+    "honour": "haar broers spreken over de eer van de familie en volgen haar overal",
+    "sexual abuse tonight": "haar stiefvader heeft haar aangerand en ze moet vanavond weer thuis slapen",
+    "sleeps with an adult": "het meisje moet bij haar opa in bed slapen als mama weg is",
+    "police": "de politie is vannacht bij het gezin geweest na een ruzie",
+    "112 called": "de buren hebben net 112 gebeld",
+    "exploitation": "ik denk dat een loverboy haar dwingt tot seks met mannen",
+}
+
+
+@pytest.mark.parametrize("text", ACUTE_BY_KIND.values(), ids=ACUTE_BY_KIND.keys())
+def test_every_kind_of_acute_cue_gives_the_acute_answer(text):
+    assert danger(text).acute, text
+    assert decision_of(text).intent == ACUUT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "het kind is opgeslotten in de schuur",  # extra letter
+        "vader heeft gedreigt haar te vermorden",  # two words, one letter each
+        "de leerling druft niet naar huis",  # swapped letters
+        "ze is vanavnd weer geslagen",
+        "de cliënt praat steeds over zelfmoort",
+        "hij heeft haar gewrugd",
+    ],
+)
+def test_typing_errors_in_cue_words_still_give_the_acute_answer(text):
+    assert danger(text).acute, fix_typos(normalise(text), load_cues())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de jongen heeft brandwonden op zijn handen, vanmiddag gezien",
+        "vader heeft de kinderen opgesloten",
+        "de kinderen worden opgesloten",
+        "de moeder sluit het kind op als straf",
+        "hij dreigde gisteren dat hij haar zou vermoorden",
+        "er wordt met messen gezwaaid",
+        "zij is bedreigd door haar ex",
+    ],
+)
+def test_dutch_inflections_of_cue_words(text):
+    assert danger(text).acute
+
+
+def test_edit_distance_one_means_one_letter_or_one_swap():
+    assert one_edit_apart("gewurgd", "gewrugd")
+    assert one_edit_apart("vanavond", "vanavnd")
+    assert one_edit_apart("opgesloten", "opgeslotten")
+    assert not one_edit_apart("vanavond", "vanavond")
+    assert not one_edit_apart("geslagen", "geslaagd")
+
+
+def _vocabulary():
+    """Dutch words that must never be read as a typing error of a cue word:
+    the training data, the protocol content, and deduce's list of common words."""
+    words = set()
+    sources = [*sorted((PROJECT_ROOT / "data").rglob("*.yml")), PROJECT_ROOT / "domain.yml"]
+    sources += sorted((PROJECT_ROOT / "bot" / "content").rglob("*.yml"))
+    common = Path(deduce.__file__).parent / "data/lookup/src/whitelist/lst_common_word/items.txt"
+    for path in [*sources, common]:
+        words |= set(re.findall(r"[a-z]+", normalise(path.read_text(encoding="utf-8"))))
+    return words
+
+
+def test_no_real_word_is_corrected_into_a_cue_word():
+    cues = load_cues()
+    vocabulary = _vocabulary()
+    assert len(vocabulary) > 3000
+    corrected = {w: fix_typos(w, cues) for w in vocabulary if fix_typos(w, cues) != w}
+    assert corrected == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gezonde kinderen, de ouders besteden veel tijd aan ze",
+        "mevrouw is opgevangen door haar zus, ze heeft er vroeger gewoond",
+        "de ouders slaan de hulp af",
+        "hij wil zijn opleiding afmaken",
+        "we steken veel tijd in dit gezin",
+        "ik heb de telefoon opgehangen en toen met mijn collega overlegd",
+        "moeder dreigt met een klacht als we melden",
+    ],
+)
+def test_everyday_words_near_cue_words_are_not_acute(text):
+    found = danger(text)
+    assert not found.acute and not found.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de leerling heeft blauwe plekken op zijn bovenarmen",
+        "moeder zegt dat vader haar slaat",
+        "de oudere cliënt heeft een snee in haar hoofd",
+        "de jongen kwam met een dikke lip op school",
+    ],
+)
+def test_harm_without_a_time_asks_the_danger_question(text):
+    found = danger(text)
+    assert found.weak and not found.acute
+    assert decision_of(text).intent == TWIJFEL_GEVAAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vorig jaar had het kind een gebroken arm, dat is behandeld en het gaat nu goed",
+        "Jaren geleden sloeg vader de kinderen. Nu is de sfeer thuis rustig.",
+        "de wond is goed behandeld en geheeld",
+        "er is geen direct gevaar, maar vanochtend had ze een blauwe plek op haar arm",
+        "het is niet acuut, vandaag zag ik wel een bult op zijn hoofd",
+        "we hebben vorige maand gemeld omdat ze vaak blauwe plekken had",
+        "ze heeft geen blauwe plekken en er is niets gebeurd",
+        "in 2021 is de jongen uit huis geplaatst",
+    ],
+)
+def test_past_or_denied_harm_stays_non_acute_and_asks_nothing(text):
+    found = danger(text)
+    assert not found.acute and not found.weak, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vorig jaar dreigde vader haar te vermoorden, nu woont hij ver weg",
+        "geen direct gevaar, maar hij heeft gedreigd met een mes",
+    ],
+)
+def test_a_strong_cue_in_the_past_or_next_to_a_denial_asks_the_question(text):
+    found = danger(text)
+    assert found.weak and not found.acute
+
+
+def test_recent_words_override_the_past_in_the_same_sentence():
+    assert danger("vorig jaar gemeld, vandaag weer blauwe plekken").acute
+    assert danger("Ze zijn vorig jaar verhuisd. Vanavond slaat hij haar weer.").acute
+    # "vorig jaar" holds for its own part of the sentence only
+    assert danger("vorig jaar gemeld, nu ziet de juf striemen op haar benen").acute
+    assert not danger("vorig jaar gemeld omdat hij haar sloeg").weak
+
+
+def test_model_doubt_asks_the_danger_question_and_the_threshold_still_answers():
+    def ranking(p):
+        return [{"name": "zorgen_blijven", "confidence": 1 - p}, {"name": ACUUT, "confidence": p}]
+
+    text = "ik maak me zorgen over dit gezin"
+    calm = analyse_message(text, "zorgen_blijven", ranking(0.01))
+    doubt = analyse_message(text, "zorgen_blijven", ranking(0.1))
+    acute = analyse_message(text, "zorgen_blijven", ranking(0.3))
+    assert calm["intent"] == "zorgen_blijven"
+    assert doubt["intent"] == TWIJFEL_GEVAAR and doubt["twijfel_gevaar"]
+    assert acute["intent"] == ACUUT
+    lower = analyse_message(text, "zorgen_blijven", ranking(0.1), question_threshold=0.2)
+    assert lower["intent"] == "zorgen_blijven"
+    # A goodbye never gets the question, also when the model doubts.
+    assert analyse_message("doei", "afscheid", ranking(0.1))["intent"] == "afscheid"
