@@ -1,12 +1,12 @@
 """A second intent classifier next to DIET: TF-IDF on character and word
 n-grams with logistic regression, trained in Rasa's train step on the same
-examples. Its probabilities are averaged with DIET's ranking.
+examples. Its probabilities are combined with DIET's ranking.
 
 Why: on held-out Dutch text DIET alone made more errors than this plain
 classifier (docs/benchmarks.md); the two make different errors, and the
 average of two calibrated-enough rankings is right more often than either.
-It runs after DIETClassifier and before the FallbackClassifier, which then
-reads the combined confidence.
+It runs after DIETClassifier (with its full ranking, `ranking_length: 0`) and
+before the FallbackClassifier, which then reads the combined confidence.
 """
 
 from pathlib import Path
@@ -39,20 +39,27 @@ def build_classifier(c: float):
     return make_pipeline(features, LogisticRegression(C=c, max_iter=3000))
 
 
+# DIET's probability for an intent it left out of its ranking.
+FLOOR = 1e-4
+
+
 def combine(
     diet_ranking: List[Dict[str, Any]], own: Dict[str, float], weight: float
 ) -> List[Dict[str, Any]]:
-    """Weighted mean of both probabilities per intent, highest first. An intent
-    missing from DIET's (shortened) ranking counts as 0 there."""
+    """Product of experts: DIET's probability to the power `weight` times this
+    classifier's to the power 1 - weight, normalised, highest first. Where both
+    agree the result stays sharp; a plain average of DIET's peaked and the
+    regression's flat distribution fell below the FallbackClassifier's
+    threshold twice as often on the development sets (docs/benchmarks.md)."""
     diet = {r["name"]: float(r.get("confidence") or 0.0) for r in diet_ranking}
     names = set(diet) | set(own)
-    ranking = [
-        {
-            "name": name,
-            "confidence": weight * diet.get(name, 0.0) + (1 - weight) * own.get(name, 0.0),
-        }
+    scores = {
+        name: max(diet.get(name, 0.0), FLOOR) ** weight
+        * max(own.get(name, 0.0), FLOOR) ** (1 - weight)
         for name in names
-    ]
+    }
+    total = sum(scores.values()) or 1.0
+    ranking = [{"name": name, "confidence": score / total} for name, score in scores.items()]
     return sorted(ranking, key=lambda r: r["confidence"], reverse=True)
 
 
