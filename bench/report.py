@@ -426,6 +426,7 @@ def _section_issue_11(results: Dict) -> List[str]:
                 "recall",
                 "precision",
                 "recall with question",
+                "question on non-acute",
                 "several facts exact",
             ],
             [
@@ -435,6 +436,7 @@ def _section_issue_11(results: Dict) -> List[str]:
                     s["acuut"]["recall"],
                     s["acuut"]["precision"],
                     s["acuut"]["recall_met_vraag"],
+                    f"{s['acuut']['vraag_gevaar_bij_niet_acuut']}/{s['acuut']['niet_acuut']}",
                     f"{_fmt(s['meerdere_feiten']['exact'])} (n={s['meerdere_feiten']['n']})",
                 ]
                 for name, s in sets["sets"].items()

@@ -1,7 +1,8 @@
 """Issue 11 on the trained model: the held-out acute and multi-fact sets, scored
 through the whole NLU pipeline (DIET plus the situation detector) and the
 assistant's answer plan. Floors: acute recall 0.99, acute precision 0.90,
-multi-fact exact 0.90, on the sets the targets are defined on.
+multi-fact exact 0.90, on the sets the targets are defined on; the danger
+question ("Is er nu direct gevaar?") on at most 5% of the non-acute messages.
 """
 
 import json
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.integration
 ACUTE_RECALL_FLOOR = 0.99
 ACUTE_PRECISION_FLOOR = 0.90
 MULTI_FACT_EXACT_FLOOR = 0.90
+# The danger question costs a turn: rare on messages without danger.
+MAX_DANGER_QUESTION_ON_CALM = 0.05
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +65,14 @@ def test_acute_recall_and_precision_with_the_model(scores):
     print(f"\nAcuut: recall {acute['recall']:.3f}, precisie {acute['precision']:.3f}")
     assert acute["recall"] >= ACUTE_RECALL_FLOOR, acute["gemist"]
     assert acute["precision"] >= ACUTE_PRECISION_FLOOR, acute["vals_alarm"]
+
+
+def test_the_danger_question_is_rare_on_messages_without_danger(scores):
+    acute = scores["ontwikkel"]["acuut"]
+    asked = acute["vraag_gevaar_bij_niet_acuut"]
+    print(f"\nVraag 'direct gevaar?' bij niet-acuut: {asked}/{acute['niet_acuut']}")
+    assert asked / acute["niet_acuut"] <= MAX_DANGER_QUESTION_ON_CALM
+    assert acute["recall_met_vraag"] >= acute["recall"]
 
 
 def test_multi_fact_messages_get_exactly_their_steps_with_the_model(scores):

@@ -142,7 +142,7 @@ def adjust_entities(entities: List[Dict[str, Any]], detection: Detection) -> Lis
 DEFAULT_ACUTE_THRESHOLD = 0.2
 # From this probability up to the acute threshold the model doubts: the
 # assistant asks "Is er nu direct gevaar?" (with 112 and 0800-2000).
-DEFAULT_QUESTION_THRESHOLD = 0.05
+DEFAULT_QUESTION_THRESHOLD = 0.1
 
 
 def acute_probability(ranking: List[Dict[str, Any]]) -> float:
