@@ -12,6 +12,8 @@ from typing import Any, Dict, Tuple
 
 import yaml
 
+from bot.render import step_line
+
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "vermoeden_collega.yml"
 
 
@@ -52,6 +54,6 @@ def load_route(path: Path = CONTENT_FILE) -> ColleagueRoute:
 def render_route(route: ColleagueRoute) -> str:
     """Readable text, each point with its source."""
     lines = [route.titel]
-    lines += [f"{n}. {p['tekst']} (Bron: {p['bron']})" for n, p in enumerate(route.punten, 1)]
+    lines += [step_line(n, point) for n, point in enumerate(route.punten, 1)]
     lines.append(route.afsluiting)
     return "\n".join(lines)
