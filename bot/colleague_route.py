@@ -19,9 +19,9 @@ CONTENT_FILE = Path(__file__).resolve().parent / "content" / "vermoeden_collega.
 
 @dataclass(frozen=True)
 class ColleagueRoute:
-    titel: str
-    punten: Tuple[Dict[str, str], ...]
-    afsluiting: str
+    title: str
+    points: Tuple[Dict[str, str], ...]
+    closing_line: str
 
 
 def _text(value: Any, where: str) -> str:
@@ -45,15 +45,15 @@ def load_route(path: Path = CONTENT_FILE) -> ColleagueRoute:
     if not points:
         raise ValueError(f"{CONTENT_FILE.name}: geen punten")
     return ColleagueRoute(
-        titel=_text(raw.get("titel"), "titel"),
-        punten=tuple(points),
-        afsluiting=_text(raw.get("afsluiting"), "afsluiting"),
+        title=_text(raw.get("titel"), "titel"),
+        points=tuple(points),
+        closing_line=_text(raw.get("afsluiting"), "afsluiting"),
     )
 
 
 def render_route(route: ColleagueRoute) -> str:
     """Readable text, each point with its source."""
-    lines = [route.titel]
-    lines += [step_line(n, point) for n, point in enumerate(route.punten, 1)]
-    lines.append(route.afsluiting)
+    lines = [route.title]
+    lines += [step_line(n, point) for n, point in enumerate(route.points, 1)]
+    lines.append(route.closing_line)
     return "\n".join(lines)
