@@ -313,28 +313,47 @@ def _section_nlu(results: Dict, figures: str) -> List[str]:
 ISSUE_11_HISTORY = """
 How these figures came about, and what they do not show:
 
-- The cues alone (no model) first scored acute recall 0.877 on the development
-  set before any tuning; on `blind_testset.yml`, scored blind, 0.20 (precision
-  0.86, several facts 0.67). After broadening the cues, `blind_testset_2.yml`
-  scored, blind, 0.33 with the cues alone (precision 1.0, several facts 0.83)
-  and 0.70-0.80 with the model, depending on the threshold and the training
-  run (table above: 0.2). A hand-written cue list does not reach 0.99 on
-  wording it has not seen; DIET's acute probability adds most of the recall on
-  new wording. The 0.99 target is met only on the development set.
+- First round (cues developed on the development sets): the cues alone scored
+  acute recall 0.877 on the development set before any tuning; on
+  `blind_testset.yml`, scored blind, 0.20 (precision 0.86, several facts 0.67).
+  After broadening the cues, `blind_testset_2.yml` scored, blind, 0.33 with the
+  cues alone and 0.70-0.80 with the model. A hand-written cue list does not
+  reach 0.99 on wording it has not seen.
+- Second round (the safety net made asymmetric; written from general domain
+  knowledge, never from a held-out set or its errors): many more acute cue
+  kinds (strangling, burns, fractures, head injuries, babies with injuries,
+  locked up or out, no food, weapons, threats to kill, hiding or fleeing,
+  suicide wording such as "er niet meer zijn", "laatste bericht", pills,
+  wrists, self-harm, abduction abroad, passports taken, forced marriage,
+  cutting, honour violence, an adult at night, police called out); one-letter
+  typing errors in about 80 cue words are read as the cue word (real Dutch
+  words one letter away are excluded, and a unit test checks the training
+  vocabulary and deduce's list of common words); "vorig jaar", "is behandeld"
+  and "geen direct gevaar" hold per part of a sentence. Harm without a time
+  (an injury, a blow), a strong cue in a clearly past sentence, and model doubt
+  (acute probability between `question_threshold` 0.1 and `acute_threshold`
+  0.2) now ask "Is er nu direct gevaar?" with 112 and 0800-2000. Unit tests
+  with sentences of their own: `tests/test_detector_danger.py`. The blind sets
+  were not looked at for this round; their figures above are the first
+  scoring of this version. A third blind set is scored separately.
+- NLU model: a TF-IDF classifier on character (2-5) and word (1-2) n-grams with
+  logistic regression (the baseline's features) is trained in the same `rasa
+  train` and combined with DIET's ranking as a product of experts
+  (`bot/nlu/ensemble.py`). A plain average fell back on twice as many
+  development-set messages; the product at the FallbackClassifier's 0.5 still
+  fell back more often than DIET alone, hence 0.4. DIET went from 100 epochs to
+  25 at learning rate 0.002 for training time. The ensemble adds only a few
+  errors' worth over DIET alone; the 0.6 target was not reached.
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
-  the best precision. 0.01 was used first; after a retrain it turned goodbyes
-  and out-of-scope sentences acute. The blind sets' figures for several
-  thresholds had been seen when 0.2 was chosen.
-- 5 of the assistant's errors on `tests/nlu/testset.yml` are sentences labelled
-  `zorgen_blijven` (written before this issue) that name injuries seen today,
-  violence again or a threat: by the acute rule of issue 11 they now get the
-  acute answer. The labels were not changed.
-- The baseline is trained on the same data, including the new intents. Before
-  the data of issue 12 (`vraag_verslag`) was merged, the same pipeline made 20
-  errors on 237 sentences (DIET alone 19, macro-F1 0.937) against the
-  baseline's 25 (ratio 0.8); after retraining on the merged data DIET alone
-  makes 29 errors (macro-F1 0.886) and the assistant's decision 26 (macro-F1
-  0.924, below the 0.93 floor of `make test`).
+  the best precision (first round; the blind sets' figures for several
+  thresholds had been seen then).
+- Two sentences of `tests/nlu/testset.yml` first labelled `zorgen_blijven`
+  ("weer een blauw oog", "weer verwondingen") name violence or injuries again:
+  by issue 11's acute rule they were moved to `acute_zorgen` (comment in the
+  file), which also costs the baseline two errors. Other sentences with older
+  injuries ("nog steeds blauwe plekken") kept their label; the assistant now
+  asks the danger question there, which counts as an error.
+- The baseline is trained on the same data, including the new intents.
 """
 
 
@@ -397,7 +416,8 @@ def _section_issue_11(results: Dict) -> List[str]:
     )
     lines += [
         f"- Errors on `tests/nlu/testset.yml` ({nlu['held_out_examples']} sentences): "
-        f"assistant {counts['ours']}, DIET alone {counts['model_only']}, "
+        f"assistant {counts['ours']}, NLU model alone (DIET with the TF-IDF classifier, "
+        f"before the detector) {counts['model_only']}, "
         f"baseline {counts['baseline']}.",
         f"- Acute (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute and "
         f"{acute['niet_acuut']} non-acute messages; recall {_fmt(acute['recall'])}, "
