@@ -1,7 +1,7 @@
 """Issue 11 on the trained model: the held-out acute and multi-fact sets, scored
 through the whole NLU pipeline (DIET plus the situation detector) and the
 assistant's answer plan. Floors: acute recall 0.99, acute precision 0.90,
-multi-fact exact 0.90, on the sets the targets are defined on; the danger
+multi-fact exact 0.95 (target 0.90), on the sets the targets are defined on; the danger
 question ("Is er nu direct gevaar?") on at most 5% of the non-acute messages.
 """
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.integration
 
 ACUTE_RECALL_FLOOR = 0.99
 ACUTE_PRECISION_FLOOR = 0.90
-MULTI_FACT_EXACT_FLOOR = 0.90
+MULTI_FACT_EXACT_FLOOR = 0.95
 # The danger question costs a turn: rare on messages without danger.
 MAX_DANGER_QUESTION_ON_CALM = 0.05
 

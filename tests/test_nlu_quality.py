@@ -1,7 +1,7 @@
 """Quality floors on the held-out Dutch test set (tests/nlu/testset.yml).
 
 Intent macro-F1 must reach 0.93; extraction of the `fase` value must reach
-0.85 F1. The `fase` score is counted per utterance on the value the dialogue
+0.90 F1. The `fase` score is counted per utterance on the value the dialogue
 uses (after normalisation), not per token: that is what decides the answer.
 """
 
@@ -16,7 +16,7 @@ from tests.conftest import PROJECT_ROOT
 pytestmark = pytest.mark.integration
 
 INTENT_MACRO_F1_FLOOR = 0.93
-FASE_F1_FLOOR = 0.85
+FASE_F1_FLOOR = 0.90
 
 
 @pytest.fixture(scope="module")

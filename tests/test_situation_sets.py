@@ -9,7 +9,7 @@ from harness.situation_sets import acute_scores, multi_fact_scores, parse_withou
 
 ACUTE_RECALL_FLOOR = 0.99
 ACUTE_PRECISION_FLOOR = 0.90
-MULTI_FACT_EXACT_FLOOR = 0.90
+MULTI_FACT_EXACT_FLOOR = 0.95
 
 
 def parse(texts):
