@@ -26,6 +26,18 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "_validate_action_result",
         "wrapped: the response schema is checked once, not on every call",
     ),
+    PrivateMember(
+        "bot/action_request.py",
+        "rasa.core.actions.action:RemoteAction",
+        "_action_call_format",
+        "replaced: the request holds the latest turns, not the whole session",
+    ),
+    PrivateMember(
+        "bot/action_request.py",
+        "rasa.core.actions.action:RemoteAction",
+        "_is_selective_domain_enabled",
+        "called: the domain goes along as Rasa decides",
+    ),
     *(
         PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
         for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)

@@ -4,7 +4,8 @@
    the command line, where every user of the machine can read it (`ps`).
    `rasa run --enable-api` gets it through `auth_token_from_environment`.
 
-2. A speed fix.
+2. Two speed fixes: the response schema check below, and the request to the
+   action server with the latest turns only (bot/action_request.py).
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -57,6 +58,10 @@ def auth_token_from_environment() -> None:
 
 def install() -> None:
     auth_token_from_environment()
+    from bot import action_request
+
+    if not action_request.install():
+        logger.warning("Rasa-versie zonder _action_call_format: hele gesprek naar de actieserver.")
     from rasa.core.actions.action import RemoteAction
 
     original = getattr(RemoteAction, "_validate_action_result", None)
