@@ -6,9 +6,8 @@ The latency "at turn N" is the p95 over turns N-2..N+2 of all those
 conversations (turn 1: turns 1-3), so a single slow turn does not decide it.
 
 For ours, also the size of the request Rasa sends to the action server at
-those turns: rebuilt with Rasa's own `current_state(EventVerbosity.ALL)` (what
-RemoteAction sends) from the conversation as the tracker store holds it, plus
-the domain, which Rasa adds to every call.
+those turns: built by RemoteAction's own code (with bot/rasa_patches.py, as in
+the server) from the conversation as the tracker store holds it.
 """
 
 import asyncio
@@ -64,20 +63,18 @@ def summarise(per_conversation: List[List[float]], checkpoints: Sequence[int]) -
 
 
 def request_bytes(events: List[Dict], sender: str, domain) -> int:
-    """Bytes of the JSON body RemoteAction posts for these stored events."""
-    import rasa
-    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    """Bytes of the JSON body RemoteAction posts for these stored events, built by
+    Rasa's own code with the project's patches installed, as in the server."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.trackers import DialogueStateTracker
 
+    from bot import rasa_patches
+
+    rasa_patches.install()
     starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
     current = events[starts[-1] - 1 :] if starts and starts[-1] > 0 else events
     tracker = DialogueStateTracker.from_dict(sender, current, domain.slots)
-    body = {
-        "next_action": "action_stappen_zorgen",
-        "sender_id": sender,
-        "tracker": tracker.current_state(EventVerbosity.ALL),
-        "version": rasa.__version__,
-        "domain": domain.as_dict(),
-    }
+    body = RemoteAction("action_stappen_zorgen", None)._action_call_format(tracker, domain)
     return len(json.dumps(body).encode("utf-8"))
 
 

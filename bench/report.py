@@ -537,9 +537,9 @@ def _section_growth(results: Dict) -> List[str]:
         f"One user, {ours['conversations']} conversation(s) of {ours['turns']} turns per "
         "assistant (the bench conversations one after another, without restarts), "
         "alternating. p95 at turn N: over turns N-2..N+2 of every conversation (turn 1: "
-        "turns 1-3). Request to the action server: the JSON Rasa posts for a custom "
-        "action, rebuilt with Rasa's `current_state(EventVerbosity.ALL)` from the stored "
-        "conversation, plus the domain that Rasa adds to every call.",
+        "turns 1-3). Request to the action server: the JSON body Rasa posts for a custom "
+        "action, built by RemoteAction's own code (with `bot/rasa_patches.py`, as in the "
+        "server) from the stored conversation.",
         "",
     ]
     rows = [
