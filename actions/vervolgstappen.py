@@ -107,7 +107,7 @@ class ActionStappenVerhuizing(StepsAction):
         if not self.ask_previous_place(tracker):
             return events
         events = [e for e in events if e.get("name") != "vorige_plaats_open"]
-        dispatcher.utter_message(text=load_context_texts().regio["vraag_vorige_plaats"])
+        dispatcher.utter_message(text=load_context_texts().region["vraag_vorige_plaats"])
         return events + [
             SlotSet("vorige_plaats_gevraagd", True),
             SlotSet("vorige_plaats_open", True),

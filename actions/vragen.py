@@ -52,7 +52,7 @@ class ActionAskPlaats(SafeAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
-        texts = load_context_texts().regio
+        texts = load_context_texts().region
         options = tracker.get_slot("plaats_opties") or {}
         question = texts["vraag_welke" if options.get("soort") == "welke" else "vraag_bedoelt_u"]
         buttons = [

@@ -12,14 +12,16 @@ from typing import Any, Dict, Tuple
 
 import yaml
 
+from bot.render import step_line
+
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "vermoeden_collega.yml"
 
 
 @dataclass(frozen=True)
 class ColleagueRoute:
-    titel: str
-    punten: Tuple[Dict[str, str], ...]
-    afsluiting: str
+    title: str
+    points: Tuple[Dict[str, str], ...]
+    closing_line: str
 
 
 def _text(value: Any, where: str) -> str:
@@ -43,15 +45,15 @@ def load_route(path: Path = CONTENT_FILE) -> ColleagueRoute:
     if not points:
         raise ValueError(f"{CONTENT_FILE.name}: geen punten")
     return ColleagueRoute(
-        titel=_text(raw.get("titel"), "titel"),
-        punten=tuple(points),
-        afsluiting=_text(raw.get("afsluiting"), "afsluiting"),
+        title=_text(raw.get("titel"), "titel"),
+        points=tuple(points),
+        closing_line=_text(raw.get("afsluiting"), "afsluiting"),
     )
 
 
 def render_route(route: ColleagueRoute) -> str:
     """Readable text, each point with its source."""
-    lines = [route.titel]
-    lines += [f"{n}. {p['tekst']} (Bron: {p['bron']})" for n, p in enumerate(route.punten, 1)]
-    lines.append(route.afsluiting)
+    lines = [route.title]
+    lines += [step_line(n, point) for n, point in enumerate(route.points, 1)]
+    lines.append(route.closing_line)
     return "\n".join(lines)

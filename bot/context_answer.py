@@ -28,7 +28,7 @@ def answer_in_context(
     """Only a place the CBS table knows is named; anything else gets the general text."""
     known = resolved(place) if situation_id == MOVE else None
     answer = render_answer(
-        protocol, situation_id, reported=reported, place=known.naam_voor_zin if known else None
+        protocol, situation_id, reported=reported, place=known.name_in_sentence if known else None
     )
     payload = dict(answer.payload)
     payload["stappen"] = with_contacts(texts, contacts, payload["stappen"])

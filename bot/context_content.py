@@ -24,10 +24,10 @@ NOTE_KEYS = ("titel", "situaties_kop", "geen_situaties", "vastleggen_kop", "slot
 
 @dataclass(frozen=True)
 class ContextTexts:
-    regio: Dict[str, str]
-    organisatie: Dict[str, str]
-    verslag: Dict[str, str]
-    vastleggen: Tuple[Tuple[str, str], ...]  # (text, source)
+    region: Dict[str, str]
+    organisation: Dict[str, str]
+    note: Dict[str, str]
+    record_checklist: Tuple[Tuple[str, str], ...]  # (text, source)
 
 
 def _section(raw: dict, name: str, keys, path: Path) -> Dict[str, str]:
@@ -60,10 +60,10 @@ def parse_context_texts(path: Path) -> ContextTexts:
             raise ContentError(f"{path}: verslag 'vastleggen': bron '{item.get('bron')}' onbekend")
         checklist.append((item["tekst"].strip(), sources[item["bron"]]))
     return ContextTexts(
-        regio=_section(raw, "regio", REGION_KEYS, path),
-        organisatie=_section(raw, "organisatie", ORGANISATION_KEYS, path),
-        verslag=_section(raw, "verslag", NOTE_KEYS, path),
-        vastleggen=tuple(checklist),
+        region=_section(raw, "regio", REGION_KEYS, path),
+        organisation=_section(raw, "organisatie", ORGANISATION_KEYS, path),
+        note=_section(raw, "verslag", NOTE_KEYS, path),
+        record_checklist=tuple(checklist),
     )
 
 

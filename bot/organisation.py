@@ -15,13 +15,13 @@ CONSULT_STEP = "meldcode.stap_2"
 
 
 def contact_line(texts: ContextTexts, contacts: OrganisationContacts) -> str:
-    if not contacts.rol:
+    if not contacts.role:
         return ""
-    parts = [fill(texts.organisatie["aandachtsfunctionaris"], rol=contacts.rol)]
-    if contacts.telefoon:
-        parts.append(fill(texts.organisatie["telefoon"], telefoon=contacts.telefoon))
-    if contacts.kanaal:
-        parts.append(fill(texts.organisatie["kanaal"], kanaal=contacts.kanaal))
+    parts = [fill(texts.organisation["aandachtsfunctionaris"], rol=contacts.role)]
+    if contacts.phone:
+        parts.append(fill(texts.organisation["telefoon"], telefoon=contacts.phone))
+    if contacts.channel:
+        parts.append(fill(texts.organisation["kanaal"], kanaal=contacts.channel))
     return " ".join(parts)
 
 
@@ -41,4 +41,4 @@ def with_contacts(
 def closing_line(texts: ContextTexts, contacts: OrganisationContacts, default: str) -> str:
     if not contacts.meldcode_url:
         return default
-    return fill(texts.organisatie["afsluiting_met_meldcode"], url=contacts.meldcode_url)
+    return fill(texts.organisation["afsluiting_met_meldcode"], url=contacts.meldcode_url)

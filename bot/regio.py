@@ -40,7 +40,7 @@ MAX_SUGGESTIONS = 3
 @dataclass(frozen=True)
 class Gemeente:
     code: str
-    naam: str
+    name: str
     vt_code: str
     vt_regio: str
 
@@ -49,33 +49,33 @@ class Gemeente:
 class Place:
     """One meaning of a name: a place (woonplaats or gemeente) in one gemeente."""
 
-    naam: str
+    name: str
     gemeente: Gemeente
     is_gemeente: bool  # the name is the gemeente's own name
 
     @property
-    def naam_voor_zin(self) -> str:
+    def name_in_sentence(self) -> str:
         """The name to say: the gemeente's own spelling when it is the gemeente."""
-        return self.gemeente.naam if self.is_gemeente else self.naam
+        return self.gemeente.name if self.is_gemeente else self.name
 
     @property
     def label(self) -> str:
         """Unique, and resolves back to this place: "Velp (gemeente Rheden)", "gemeente Ede"."""
         if self.is_gemeente:
-            return f"gemeente {self.gemeente.naam}"
-        return f"{self.naam} (gemeente {self.gemeente.naam})"
+            return f"gemeente {self.gemeente.name}"
+        return f"{self.name} (gemeente {self.gemeente.name})"
 
     @property
     def slot_value(self) -> str:
         """The shortest name that resolves back to this place ("Zwolle", not "gemeente Zwolle")."""
-        if gazetteer().lookup(self.naam_voor_zin).place == self:
-            return self.naam_voor_zin
+        if gazetteer().lookup(self.name_in_sentence).place == self:
+            return self.name_in_sentence
         return self.label
 
     def as_payload(self) -> Dict[str, str]:
         return {
-            "plaats": self.naam_voor_zin,
-            "gemeente": self.gemeente.naam,
+            "plaats": self.name_in_sentence,
+            "gemeente": self.gemeente.name,
             "vt_code": self.gemeente.vt_code,
             "vt_regio": self.gemeente.vt_regio,
         }
@@ -139,7 +139,7 @@ class Gazetteer:
             places = [
                 p
                 for p in self.index.get(name_key(qualified.group("naam")), ())
-                if name_key(p.gemeente.naam) == gemeente_key
+                if name_key(p.gemeente.name) == gemeente_key
             ]
             return Lookup(place=places[0]) if len(places) == 1 else Lookup()
         places = self.index.get(name_key(name), ())
@@ -209,14 +209,14 @@ def build_gazetteer(
     }
     index: Dict[str, Dict[str, Place]] = {}
     for gemeente in gemeenten.values():
-        for key in _keys_of(gemeente.naam):
-            _add(index, key, Place(gemeente.naam, gemeente, is_gemeente=True))
+        for key in _keys_of(gemeente.name):
+            _add(index, key, Place(gemeente.name, gemeente, is_gemeente=True))
     for row in _read_csv(woonplaats_file):
         gemeente = gemeenten[row["gemeentecode"]]
-        own_name = name_key(row["woonplaats"]) in set(_keys_of(gemeente.naam))
+        own_name = name_key(row["woonplaats"]) in set(_keys_of(gemeente.name))
         for key in _keys_of(row["woonplaats"]):
             _add(index, key, Place(row["woonplaats"], gemeente, is_gemeente=own_name))
-    by_name = {g.naam: g for g in gemeenten.values()}
+    by_name = {g.name: g for g in gemeenten.values()}
     names = yaml.safe_load(names_file.read_text(encoding="utf-8"))
     aliases = names["andere_namen"]
     for alias, gemeente_naam in aliases.items():

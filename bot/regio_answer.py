@@ -24,11 +24,11 @@ def resolved(name: Optional[str]) -> Optional[regio.Place]:
 
 
 def place_line(texts: ContextTexts, place: regio.Place) -> str:
-    template = texts.regio["gemeente" if place.is_gemeente else "woonplaats"]
+    template = texts.region["gemeente" if place.is_gemeente else "woonplaats"]
     return fill(
         template,
-        plaats=place.naam_voor_zin,
-        gemeente=place.gemeente.naam,
+        plaats=place.name_in_sentence,
+        gemeente=place.gemeente.name,
         vt_regio=place.gemeente.vt_regio,
     )
 
@@ -46,16 +46,16 @@ def region_context(
     if previous is not None and previous != place:
         payload["vorige_regio"] = previous.as_payload()
         values = {
-            "plaats": place.naam_voor_zin,
-            "vorige": previous.naam_voor_zin,
+            "plaats": place.name_in_sentence,
+            "vorige": previous.name_in_sentence,
             "vt_regio": place.gemeente.vt_regio,
             "vorige_regio": previous.gemeente.vt_regio,
         }
         same = previous.gemeente.vt_code == place.gemeente.vt_code
         key = "zelfde_regio" if same else "andere_regio"
-        lines.append(fill(texts.regio[key], **values))
+        lines.append(fill(texts.region[key], **values))
         if gemeld:
-            lines.append(fill(texts.regio[key + "_gemeld"], **values))
-    lines.append(texts.regio["uitleg"])
+            lines.append(fill(texts.region[key + "_gemeld"], **values))
+    lines.append(texts.region["uitleg"])
     payload["regio_tekst"] = "\n".join(lines)
     return RegionContext(lines=lines, payload=payload)

@@ -351,14 +351,14 @@ _URL = re.compile(r"^https://[^\s<>\"'{}|\\^`]+$")
 
 @dataclass(frozen=True)
 class OrganisationContacts:
-    rol: str = ""
-    telefoon: str = ""
-    kanaal: str = ""
+    role: str = ""
+    phone: str = ""
+    channel: str = ""
     meldcode_url: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.rol or self.telefoon or self.kanaal or self.meldcode_url)
+        return not (self.role or self.phone or self.channel or self.meldcode_url)
 
 
 def organisation_contacts() -> OrganisationContacts:
@@ -396,8 +396,8 @@ def organisation_contacts() -> OrganisationContacts:
             "Instellingen van uw organisatie kloppen niet:\n- " + "\n- ".join(problems)
         )
     return OrganisationContacts(
-        rol=values["AANDACHTSFUNCTIONARIS_ROL"],
-        telefoon=phone,
-        kanaal=values["AANDACHTSFUNCTIONARIS_KANAAL"],
+        role=values["AANDACHTSFUNCTIONARIS_ROL"],
+        phone=phone,
+        channel=values["AANDACHTSFUNCTIONARIS_KANAAL"],
         meldcode_url=url,
     )

@@ -19,19 +19,19 @@ def note_text(
 ) -> str:
     known = [s for s in situations if s in protocol.situations]
     # No blank lines: Rasa would split the text into several messages there.
-    lines = [fill(texts.verslag["titel"], datum=today.strftime("%d-%m-%Y"))]
+    lines = [fill(texts.note["titel"], datum=today.strftime("%d-%m-%Y"))]
     if known:
-        lines.append(texts.verslag["situaties_kop"])
+        lines.append(texts.note["situaties_kop"])
         for situation_id in known:
             title = protocol.situations[situation_id].title.split(". ")[0].rstrip(":.")
             lines.append(f"- {title}")
             for step in select_steps(protocol, situation_id, reported):
                 lines.append(f"  - {step.text} ({SOURCE_LABEL}: {step.source})")
     else:
-        lines.append(texts.verslag["geen_situaties"])
-    lines.append(texts.verslag["vastleggen_kop"])
-    lines += [f"- [ ] {text} ({SOURCE_LABEL}: {source})" for text, source in texts.vastleggen]
-    lines.append(texts.verslag["slot"])
+        lines.append(texts.note["geen_situaties"])
+    lines.append(texts.note["vastleggen_kop"])
+    lines += [f"- [ ] {text} ({SOURCE_LABEL}: {source})" for text, source in texts.record_checklist]
+    lines.append(texts.note["slot"])
     return "\n".join(lines)
 
 

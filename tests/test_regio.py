@@ -102,14 +102,14 @@ def test_every_option_label_resolves_back_to_itself():
 )
 def test_usual_variants(typed, gemeente, vt_regio):
     found = regio.lookup(typed)
-    assert found.place.gemeente.naam == gemeente
+    assert found.place.gemeente.name == gemeente
     assert found.place.gemeente.vt_regio == vt_regio
 
 
 def test_ambiguous_names_give_one_option_per_gemeente():
     velp = regio.lookup("Velp")
     assert velp.place is None
-    assert sorted(p.gemeente.naam for p in velp.options) == ["Land van Cuijk", "Rheden"]
+    assert sorted(p.gemeente.name for p in velp.options) == ["Land van Cuijk", "Rheden"]
     assert {p.label for p in velp.options} == {
         "Velp (gemeente Rheden)",
         "Velp (gemeente Land van Cuijk)",
@@ -121,7 +121,7 @@ def test_ambiguous_names_give_one_option_per_gemeente():
 def test_typos_get_suggestions_never_a_place():
     typo = regio.lookup("Apeldorn")
     assert typo.place is None and typo.options == ()
-    assert typo.suggestions[0].gemeente.naam == "Apeldoorn"
+    assert typo.suggestions[0].gemeente.name == "Apeldoorn"
     assert regio.lookup("Xyzzyq").suggestions == ()
     assert regio.lookup("Antwerpen").place is None
 
