@@ -27,6 +27,18 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "wrapped: the response schema is checked once, not on every call",
     ),
     PrivateMember(
+        "bot/privacy/tracker_store.py",
+        "rasa.core.tracker_store:SQLTrackerStore",
+        "_retrieve",
+        "overridden: reads only the data column, the rest is Rasa's own",
+    ),
+    PrivateMember(
+        "bot/privacy/tracker_store.py",
+        "rasa.core.tracker_store:SQLTrackerStore",
+        "_event_query",
+        "called: the events of the latest session (or all), as Rasa selects them",
+    ),
+    PrivateMember(
         "bot/action_request.py",
         "rasa.core.actions.action:RemoteAction",
         "_action_call_format",
