@@ -241,6 +241,14 @@ def test_report_names_figures_machine_and_why_targets_are_missed():
     assert "| last / first | 1.2 | 1.4 | not measured |" in text
 
 
+def test_every_target_has_its_why_and_the_issue_14_levers_are_reported():
+    keys = {t["key"] for t in report.targets(run_results())}
+    assert keys <= set(report.WHY_MISSED)
+    text = report.render(run_results())
+    assert "## Issue 14: levers tried, before/after" in text
+    assert "| p95 at turn 100 / turn 1 (one conversation) | <= 1.5 | 1.2 | met |" in text
+
+
 def test_report_says_what_was_not_measured():
     results = run_results(quick=True, scale_out={"skipped": "PostgreSQL niet gevonden"})
     results["training"]["ours"]["seconds"] = None
