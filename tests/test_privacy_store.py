@@ -334,3 +334,21 @@ def test_sqlite_store_keeps_one_connection_in_wal_mode(store, domain):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     # Every save and retrieve used the same kept connection.
     assert store.engine.pool.checkedin() == 1
+
+
+def test_events_without_text_are_stored_as_they_are_others_redacted(monkeypatch):
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.privacy import tracker_store
+
+    calls = []
+    monkeypatch.setattr(tracker_store, "redact", lambda text: calls.append(text) or "[X]")
+    plain = ActionExecuted("action_listen", policy="policy_0_RulePolicy", confidence=1.0)
+    plain.metadata = {"model_id": "m1", "assistant_id": "meldcode"}
+    assert tracker_store.RedactedEvent(plain).as_dict() == plain.as_dict()
+    assert calls == []  # no redaction work at all
+    # Anything else in the metadata, or an action text: redacted as always.
+    odd = ActionExecuted("action_listen", metadata={"bericht": "bel 0612345678"})
+    assert tracker_store.RedactedEvent(odd).as_dict()["metadata"]["bericht"] == "[X]"
+    spoken = ActionExecuted(action_text="Jan belde")
+    assert tracker_store.RedactedEvent(spoken).as_dict()["action_text"] == "[X]"

@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 
 
 # Events that hold only names of actions, loops and policies, never text a
-# user typed: stored as they are (an action with `action_text` is redacted).
+# user typed: stored as they are, unless one has `action_text` or metadata
+# other than the model's ids (then it is redacted like any other event).
+TEXT_FREE_METADATA = frozenset({"model_id", "assistant_id"})
 TEXT_FREE_EVENTS = frozenset(
     {
         "action",
@@ -76,7 +78,11 @@ class RedactedEvent:
     def as_dict(self) -> Dict[str, Any]:
         data = self.event.as_dict()
         kind = data.get("event")
-        if kind in TEXT_FREE_EVENTS and not data.get("action_text"):
+        if (
+            kind in TEXT_FREE_EVENTS
+            and not data.get("action_text")
+            and set(data.get("metadata") or {}) <= TEXT_FREE_METADATA
+        ):
             return data
         return redact_value(data, redact_bot_text if kind == "bot" else redact)
 
