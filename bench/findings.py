@@ -19,6 +19,7 @@ turns (bench/growth.py).
 | p95 at turn 1 / 10 / 50 / 100 (ms) | 71 / 110 / 176 / 535 | 45 / 54 / 100 / 126 |
 | p95 turn 100 / turn 1 | 7.5 | 2.8 |
 | request to the action server at turn 1 / 10 / 50 / 100 (KB) | 12.8 / 56.4 / 272 / 440 | 12.8 / 20.1 / 21.4 / 17.5 |
+| Rasa server RSS after warm-up and 14 conversations (MB) | 1596 | 1484 |
 | cold training, `rasa train --force` (s) | 283 (with TED; TED 32 s, DIET 231 s) | 282 (without TED; policies 2 s, DIET 260 s on a busier machine) |
 
 Per lever:
@@ -30,7 +31,9 @@ Per lever:
   timestamps in Rasa's training log); without TED the policies train in 2 s.
   The run without TED took 282 s in all because another process shared the
   cores (DIET 260 s against 231 s): on a quiet machine about 250 s. DIET
-  (100 epochs) is nearly all of the training time.
+  (100 epochs) is nearly all of the training time. The Rasa server holds
+  112 MB less without TED (1596 -> 1484 MB, `bench.machine.memory_mb`; the
+  report of 2026-11-28 measured the `rasa init` reference at 1342 MB).
 - **Follow-up buttons in the answer action** (`actions/vervolg.py`): the
   answer actions send `utter_vervolg_opties` (or `_acuut`) themselves, by
   response name, so the wording stays in `domain.yml`; during a form the form's
