@@ -73,7 +73,8 @@ Per lever:
   (`session_expiration_time`) end a session only after minutes of silence:
   they do nothing for a conversation without pauses like the growth
   measurement, and the retention rules (docs/privacy.md) count in sessions.
-  What still grows per turn is Rasa's own work over the whole session: reading
-  it back and replaying every event, and `past_states` over the whole history
-  for every prediction of RulePolicy and MemoizationPolicy.
+  What still grows per turn is Rasa's own work over the whole session. cProfile
+  of turns 91-100 (in-process, after the changes): the predictions 45% of the
+  time (`past_states` over the whole history, 58 times for 24 predictions: 39%),
+  reading the session back 28% (`json.loads` of ~870 stored events: 23%).
 """
