@@ -54,7 +54,8 @@ WHY_MISSED = {
     "back and replays every event into a tracker, and RulePolicy and MemoizationPolicy "
     "compute the states of the whole history (`past_states`) for every prediction. A "
     "session ends only after minutes of silence (`session_expiration_time`), so shorter "
-    "sessions do not help a conversation without pauses like this one.",
+    "sessions do not help a conversation without pauses like this one. The `rasa init` "
+    "reference grows as well (growth table): this is Rasa's own work per turn.",
     "quality": "See 'NLU on the held-out set': the pipeline (DIET) decides this figure.",
     "redaction": "deduce's name lookup takes most of the time per message (see 'Redactie "
     "per bericht'); the patterns take a fraction of a millisecond.",
