@@ -69,7 +69,10 @@ Per lever:
   `validate_verhuizing_form` for the custom mappings of `plaats`,
   `vorige_plaats` and `gemeld_bij_vt`); limiting those mappings to the active
   move form would save that call, but facts stated outside the form ("niet
-  gemeld") would be asked again later. Shorter sessions
+  gemeld") would be asked again later; and such a call costs little now: 1.1 ms
+  p50 (1.3 ms p95) at turn 1 with a 10 KB request, Rasa's RemoteAction against
+  the real action server, 100 calls. In-process (agent, no HTTP in front) a
+  turn took p50 31.5 / p95 44.2 ms, of which the NLU parse p50 7.2 / p95 9.3 ms. Shorter sessions
   (`session_expiration_time`) end a session only after minutes of silence:
   they do nothing for a conversation without pauses like the growth
   measurement, and the retention rules (docs/privacy.md) count in sessions.
