@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
+from actions.vervolg import FOLLOW_UP_ACUTE, send_follow_up
 from bot.answer_plan import COLLEGA, Plan, PlannedAnswer, plan_answers
 from bot.colleague_route import load_route, render_route
 from bot.content import load_protocol
@@ -112,6 +113,8 @@ class ActionBeantwoordSituaties(SafeAction):
         last = send_answers(dispatcher, tracker, list(plan.answers))
         if not plan.answers and not plan.question:
             dispatcher.utter_message(response="utter_vraag_situatie")
+        if not plan.question:
+            send_follow_up(dispatcher, tracker)
         events = fact_events(analysis) + [
             SlotSet("open_vraag", plan.question or "geen"),
             SlotSet("uitgestelde_situaties", list(plan.deferred)),
@@ -134,6 +137,8 @@ class ActionStappenAcuut(SafeAction):
         others = [s for s in analysis["situaties"] if s != ACUTE_INTENT]
         plan = plan_for(tracker, {**analysis, "situaties": others}, may_ask=False)
         send_answers(dispatcher, tracker, [PlannedAnswer("acuut")] + list(plan.answers))
+        # Always, also when a form was active: these buttons name 112 and 0800-2000.
+        dispatcher.utter_message(response=FOLLOW_UP_ACUTE)
         return fact_events(analysis) + [
             SlotSet("situatie", "acuut"),
             SlotSet("open_vraag", "geen"),
@@ -149,6 +154,7 @@ class ActionVermoedenCollega(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
         dispatcher.utter_message(text=render_route(load_route()))
+        send_follow_up(dispatcher, tracker)
         return []
 
 

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.safe_action import SafeAction
 from actions.situaties import answer_deferred
+from actions.vervolg import send_follow_up
 from bot import regio, settings
 from bot.content import load_protocol
 from bot.context_answer import answer_in_context
@@ -32,8 +33,8 @@ def was_reported(tracker: Tracker) -> bool:
 class StepsAction(SafeAction):
     """Sends the steps of one situation: readable text plus the payload.
 
-    The follow-up buttons (utter_vervolg_opties) come from the rules, so the
-    dialogue decides what follows an answer.
+    Outside a form the follow-up buttons (utter_vervolg_opties) come last;
+    during a form the form's question follows instead (actions/vervolg.py).
     """
 
     situation_id: Optional[str] = None
@@ -48,6 +49,12 @@ class StepsAction(SafeAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[Dict[str, Any]]:
+        events = self.answer(dispatcher, tracker)
+        send_follow_up(dispatcher, tracker)
+        return events
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+        """The steps (and what belongs to them), without the follow-up buttons."""
         situation_id = self.situation(tracker)
         answer = answer_in_context(
             load_protocol(),
@@ -79,11 +86,9 @@ class ActionStappenZorgen(StepsAction):
             raise ValueError("slot fase ontbreekt")
         return situation_id
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
         # A message with several situations may have waited for this answer.
-        return super().act(dispatcher, tracker, domain) + answer_deferred(dispatcher, tracker)
+        return super().answer(dispatcher, tracker) + answer_deferred(dispatcher, tracker)
 
 
 class ActionStappenVerhuizing(StepsAction):
@@ -97,10 +102,8 @@ class ActionStappenVerhuizing(StepsAction):
     def name(self) -> str:
         return "action_stappen_verhuizing"
 
-    def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[Dict[str, Any]]:
-        events = super().act(dispatcher, tracker, domain)
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[str, Any]]:
+        events = super().answer(dispatcher, tracker)
         if not self.ask_previous_place(tracker):
             return events
         events = [e for e in events if e.get("name") != "vorige_plaats_open"]

@@ -11,7 +11,7 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Awaitable, Callable, Dict, List, Optional, Sequence
 
 import aiohttp
 
@@ -87,9 +87,11 @@ async def converse(
     conversation: Conversation,
     recorder: Recorder,
     bad_texts: Sequence[str],
+    after_turn: Optional[Callable[[str, int], Awaitable[None]]] = None,
 ) -> None:
+    """`after_turn(sender, turn number)` runs between turns, outside the timing."""
     sender = await new_sender(client, url)
-    for text in conversation:
+    for number, text in enumerate(conversation, start=1):
         started = time.perf_counter()
         failed = True
         try:
@@ -99,6 +101,8 @@ async def converse(
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             pass
         recorder.add(time.perf_counter() - started, failed)
+        if after_turn:
+            await after_turn(sender, number)
 
 
 def pick(conversations: List[Conversation], index: int) -> Conversation:

@@ -6,14 +6,22 @@
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bench.findings import ISSUE_14_LEVERS
+
 # Targets of issue 6.
 MIN_MACRO_F1 = 0.95
 MIN_RATIO_TO_BASELINE = 1.05
-MAX_P95_RATIO_TO_REFERENCE = 1.3
-MAX_TRAINING_S = 300
-MAX_RASA_MEMORY_MB = 1200
 MAX_RUN_S = 15 * 60
 MAX_REDACTION_P95_MS = 5.0
+# Issue 14 (they replace issue 6's p95 <= 1.3x, training < 300 s, memory < 1200 MB).
+MAX_P95_RATIO_TO_REFERENCE = 1.2
+MIN_THROUGHPUT_RATIO = 1.0
+MAX_MEMORY_RATIO_TO_REFERENCE = 1.1
+MAX_TRAINING_S = 120
+MAX_GROWTH_RATIO = 1.5  # p95 at turn 100 over p95 at turn 1 of one conversation
+# "Held-out quality not lower": macro-F1 of the last report before issue 14
+# (docs/benchmarks.md of 2026-11-28).
+MIN_MACRO_F1_BEFORE_ISSUE_14 = 0.924
 # Issue 11.
 MAX_ERRORS_TO_BASELINE = 0.6
 MIN_ACUTE_RECALL = 0.99
@@ -28,23 +36,38 @@ WHY_MISSED = {
     "without context (yes/no, greeting, out_of_scope); 1.05x the baseline means almost "
     "no errors here. Adding training examples based on the errors in the held-out set "
     "would leak that set; see the next steps.",
-    "p95": "A turn does more here than in the reference: forms and steps go through the "
-    "action server (HTTP, 1-3 calls per turn), the policies predict 2-3 actions per "
-    "turn (TED, rules, memoization), the conversation is stored redacted in SQLite and "
-    "the REST channel first asks the action server for /health. The reference answers "
-    "with fixed texts from memory.",
+    "p95": "A turn still does more than in the reference: 1-3 calls to the action server "
+    "(HTTP and JSON on the same 2 cores; one of them, slot extraction, on every "
+    "message), 2-3 rule and memoization predictions, a redacted SQLite write and reading "
+    "the session back. The reference answers with fixed texts from memory. What was "
+    "removed per turn is in 'Issue 14: levers tried'.",
     "throughput": "On 2 cores everything is CPU-bound; every turn costs more CPU here (see "
-    "p95) and the action server shares the same 2 cores with the Rasa server.",
+    "p95) and the action server shares the same 2 cores with the Rasa server; the "
+    "reference has no action server and keeps conversations in memory.",
     "macro_f1": "See the confusion matrix: the errors are in short sentences without context.",
-    "training": "Training shares the 2 cores with other processes on the machine (see load "
-    "average); DIET (100 epochs) and TED (60 epochs) dominate.",
+    "training": "Measured cold on this machine: 283 s with TED, of which TEDPolicy 32 s; TED "
+    "is dropped, the policies now train in 2 s. DIET (100 epochs, character n-grams 1-4) "
+    "takes about 230 s of the rest; its size and epochs are the NLU part of issue 14 and "
+    "must keep the held-out floors.",
+    "growth": "The request to the action server no longer grows (see the growth table), "
+    "but Rasa 3.6 still works over the whole session on every turn: it reads the session "
+    "back and replays every event into a tracker, and RulePolicy and MemoizationPolicy "
+    "compute the states of the whole history (`past_states`) for every prediction. A "
+    "session ends only after minutes of silence (`session_expiration_time`), so shorter "
+    "sessions do not help a conversation without pauses like this one. The `rasa init` "
+    "reference grows as well (growth table): this is Rasa's own work per turn.",
+    "quality": "See 'NLU on the held-out set': the pipeline (DIET) decides this figure.",
+    "redaction": "deduce's name lookup takes most of the time per message (see 'Redactie "
+    "per bericht'); the patterns take a fraction of a millisecond.",
     "duration": "The run shared the 2 cores with other processes (see load average); "
     "training and starting four TensorFlow servers are CPU-bound. "
     "Measure again on a quiet machine.",
     "memory": "`import tensorflow` alone takes ~600 MB on this machine and the empty "
-    "`rasa init` assistant itself uses more than 1.2 GB (see table). Our model adds "
-    "~200 MB (DIET's character n-grams). MALLOC_ARENA_MAX=2 and fewer TensorFlow "
-    "threads saved less than 10 MB.",
+    "`rasa init` assistant itself uses more than 1.2 GB (see table). Above that, our Rasa "
+    "process holds DIET with character n-grams, the CBS place table (PlaatsGazetteer) and "
+    "deduce's name lists for redaction, none of which the reference loads; dropping TED "
+    "saved 112 MB. MALLOC_ARENA_MAX=2 and fewer TensorFlow threads saved less than "
+    "10 MB.",
 }
 
 FINDINGS = """## What was investigated and improved
@@ -65,12 +88,10 @@ FINDINGS = """## What was investigated and improved
   domain, and the domain is small), MALLOC_ARENA_MAX=2 and fewer TensorFlow
   threads for memory. The content file is already read once per process
   (`lru_cache`).
-- **Not done, the next steps:** leave out TED (the dialogue runs almost
-  entirely on rules; saves ~13 ms per prediction, but needs retraining and
-  proving the story tests again); fewer DIET epochs or `max_ngram: 3` for
-  training time and memory, only if the held-out thresholds still hold; more
-  and more varied training sentences for short answers (yes/no, greeting) to
-  beat the baseline by a wider margin.
+- **Next steps named then:** leave out TED (done for issue 14, see below);
+  fewer DIET epochs or `max_ngram: 3` for training time and memory, only if the
+  held-out thresholds still hold; more and more varied training sentences for
+  short answers (yes/no, greeting) to beat the baseline by a wider margin.
 """
 
 
@@ -91,6 +112,8 @@ def targets(results: Dict) -> List[Dict]:
     users = results.get("settings", {}).get("users", 20)
     train_s = results.get("training", {}).get("ours", {}).get("seconds")
     memory = ours.get("memory", {}).get("rasa", {}).get("peak_rss_mb")
+    ref_memory = ref.get("memory", {}).get("rasa", {}).get("peak_rss_mb")
+    growth = ours.get("growth", {}).get("last_over_first")
     duration = None if results.get("quick") else results.get("duration_s")
     redaction_p95 = results.get("redaction", {}).get("p95_ms")
 
@@ -106,6 +129,7 @@ def targets(results: Dict) -> List[Dict]:
     ratio = _ratio(ours_f1, base_f1)
     p95_ratio = _ratio(p95, ref_p95)
     tput_ratio = _ratio(tput, ref_tput)
+    memory_ratio = _ratio(memory, ref_memory)
     return [
         check(
             "macro_f1",
@@ -131,23 +155,37 @@ def targets(results: Dict) -> List[Dict]:
         check(
             "throughput",
             f"Throughput {users} users / reference",
-            ">= 1.0",
+            f">= {MIN_THROUGHPUT_RATIO}",
             tput_ratio,
-            tput_ratio is not None and tput_ratio >= 1.0,
+            tput_ratio is not None and tput_ratio >= MIN_THROUGHPUT_RATIO,
         ),
         check(
             "training",
             "Training (s)",
-            f"< {MAX_TRAINING_S}",
+            f"<= {MAX_TRAINING_S}",
             train_s,
-            train_s is not None and train_s < MAX_TRAINING_S,
+            train_s is not None and train_s <= MAX_TRAINING_S,
         ),
         check(
             "memory",
-            "Memory Rasa server, peak (MB)",
-            f"< {MAX_RASA_MEMORY_MB}",
-            memory,
-            memory is not None and memory < MAX_RASA_MEMORY_MB,
+            "Memory Rasa server, peak / reference",
+            f"<= {MAX_MEMORY_RATIO_TO_REFERENCE}",
+            memory_ratio,
+            memory_ratio is not None and memory_ratio <= MAX_MEMORY_RATIO_TO_REFERENCE,
+        ),
+        check(
+            "growth",
+            "p95 at turn 100 / turn 1 (one conversation)",
+            f"<= {MAX_GROWTH_RATIO}",
+            growth,
+            growth is not None and growth <= MAX_GROWTH_RATIO,
+        ),
+        check(
+            "quality",
+            "Held-out macro-F1, not lower than before issue 14",
+            f">= {MIN_MACRO_F1_BEFORE_ISSUE_14}",
+            ours_f1,
+            ours_f1 is not None and ours_f1 >= MIN_MACRO_F1_BEFORE_ISSUE_14,
         ),
         check(
             "redaction",
@@ -535,6 +573,40 @@ def _section_load(results: Dict, figures: str) -> List[str]:
     return lines
 
 
+def _section_growth(results: Dict) -> List[str]:
+    ours = results.get("load_ours", {}).get("growth")
+    if not ours:
+        return []
+    ref = results.get("load_reference", {}).get("growth", {})
+    sizes = ours.get("request_bytes_at_turn", {})
+    lines = [
+        "## Growth within one conversation",
+        "",
+        f"One user, {ours['conversations']} conversation(s) of {ours['turns']} turns per "
+        "assistant (the bench conversations one after another, without restarts), "
+        "alternating. p95 at turn N: over turns N-2..N+2 of every conversation (turn 1: "
+        "turns 1-3). Request to the action server: the JSON body Rasa posts for a custom "
+        "action, built by RemoteAction's own code (with `bot/rasa_patches.py`, as in the "
+        "server) from the stored conversation.",
+        "",
+    ]
+    rows = [
+        [
+            turn,
+            ours["p95_ms_at_turn"].get(turn),
+            ref.get("p95_ms_at_turn", {}).get(turn),
+            round(sizes[turn] / 1024, 1) if turn in sizes else None,
+        ]
+        for turn in ours["p95_ms_at_turn"]
+    ]
+    rows.append(["last / first", ours.get("last_over_first"), ref.get("last_over_first"), None])
+    lines += _table(
+        ["turn", "meldcode p95 (ms)", "reference p95 (ms)", "meldcode request to actions (KB)"],
+        rows,
+    )
+    return lines
+
+
 def _section_resources(results: Dict) -> List[str]:
     training = results.get("training", {})
     ours, ref = training.get("ours", {}), training.get("reference", {})
@@ -604,9 +676,10 @@ def render(results: Dict, figures: str = "benchmarks/", notes: str = "") -> str:
     lines += _section_nlu(results, figures)
     lines += _section_issue_11(results)
     lines += _section_load(results, figures)
+    lines += _section_growth(results)
     lines += _section_resources(results)
     lines += _section_redaction(results)
-    lines += [FINDINGS.strip(), ""]
+    lines += [FINDINGS.strip(), "", ISSUE_14_LEVERS.strip(), ""]
     if notes:
         lines += [notes.strip(), ""]
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Dict, List
 
-from bench import load, machine, nlu, redaction, report, training
+from bench import growth, load, machine, nlu, redaction, report, training
 from bench.conversations import OURS, REFERENCE, turns_in
 from bench.progress import Progress, TurnCounter
 from bench.servers import launched_reference, running_ours
@@ -52,6 +52,32 @@ def measure_both(progress: Progress, targets: List[load.Target], settings: Setti
     return {t.name: {"one_user": single[t.name], "many_users": many[t.name]} for t in targets}
 
 
+def measure_growth(progress: Progress, targets: List[load.Target], assistant, settings: Settings):
+    """Turn 1 against turn 100 of one long conversation (bench/growth.py)."""
+    from rasa.shared.core.domain import Domain
+
+    from harness.tracker_db import stored_events
+
+    domain = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+    def request_size(sender: str) -> int:
+        stored_id = "web:" + sender.split(".")[2]
+        return growth.request_bytes(stored_events(assistant.env, stored_id), stored_id, domain)
+
+    rounds, turns = settings.growth_conversations, settings.growth_turns
+    return growth.measure(
+        targets,
+        rounds,
+        turns,
+        request_size=request_size,
+        on_turn=TurnCounter(
+            progress,
+            f"groei: {rounds}x een gesprek van {turns} beurten",
+            rounds * turns * len(targets),
+        ),
+    )
+
+
 def bench_load(
     progress: Progress, work: Path, model: Path, reference: Dict, settings: Settings
 ) -> Dict[str, Dict]:
@@ -71,6 +97,9 @@ def bench_load(
             load.Target("reference", [ref_server.url], REFERENCE),
         ]
         results = measure_both(progress, targets, settings)
+        grown = measure_growth(progress, targets, assistant, settings)
+        for name, found in grown.items():
+            results[name]["growth"] = found
         results["ours"]["memory"] = {
             "rasa": machine.memory_mb(assistant.rasa.pid),
             "actions": machine.memory_mb(assistant.actions.pid),

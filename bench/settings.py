@@ -11,6 +11,8 @@ class Settings:
     users: int  # concurrent users
     conversations_per_user: int
     scale_out: bool  # one against two Rasa servers (PostgreSQL + Redis)
+    growth_conversations: int = 3  # long conversations per assistant (bench/growth.py)
+    growth_turns: int = 100
 
 
 FULL = Settings(
@@ -20,6 +22,7 @@ FULL = Settings(
     users=20,
     conversations_per_user=4,
     scale_out=True,
+    growth_conversations=3,
 )
 QUICK = Settings(
     quick=True,
@@ -28,4 +31,5 @@ QUICK = Settings(
     users=6,
     conversations_per_user=2,
     scale_out=True,
+    growth_conversations=1,
 )

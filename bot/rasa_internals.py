@@ -26,6 +26,30 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "_validate_action_result",
         "wrapped: the response schema is checked once, not on every call",
     ),
+    PrivateMember(
+        "bot/privacy/tracker_store.py",
+        "rasa.core.tracker_store:SQLTrackerStore",
+        "_retrieve",
+        "overridden: reads only the data column, the rest is Rasa's own",
+    ),
+    PrivateMember(
+        "bot/privacy/tracker_store.py",
+        "rasa.core.tracker_store:SQLTrackerStore",
+        "_event_query",
+        "called: the events of the latest session (or all), as Rasa selects them",
+    ),
+    PrivateMember(
+        "bot/action_request.py",
+        "rasa.core.actions.action:RemoteAction",
+        "_action_call_format",
+        "replaced: the request holds the latest turns, not the whole session",
+    ),
+    PrivateMember(
+        "bot/action_request.py",
+        "rasa.core.actions.action:RemoteAction",
+        "_is_selective_domain_enabled",
+        "called: the domain goes along as Rasa decides",
+    ),
     *(
         PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
         for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)

@@ -4,7 +4,9 @@
    the command line, where every user of the machine can read it (`ps`).
    `rasa run --enable-api` gets it through `auth_token_from_environment`.
 
-2. A speed fix.
+2. Speed fixes: the response schema check below, the request to the action
+   server with the latest turns only (bot/action_request.py), and event classes
+   looked up once (`event_classes_remembered`).
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -55,8 +57,36 @@ def auth_token_from_environment() -> None:
     rasa.cli.run.run = run
 
 
+def event_classes_remembered() -> None:
+    """Rasa finds the class of every stored event by walking all Event subclasses
+    (`Event.resolve_by_type`): at turn 100 that walk took about half of reading
+    the conversation back (docs/benchmarks.md). Each found class is remembered."""
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    if getattr(original, "remembered", False):
+        return
+    found: Dict[str, Any] = {}
+
+    def resolve_by_type(type_name, default=None):
+        if type_name not in found:
+            event_class = original(type_name, default)
+            if event_class is None or event_class is default:
+                return event_class  # unknown: Rasa's own answer, not remembered
+            found[type_name] = event_class
+        return found[type_name]
+
+    resolve_by_type.remembered = True
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
 def install() -> None:
     auth_token_from_environment()
+    event_classes_remembered()
+    from bot import action_request
+
+    if not action_request.install():
+        logger.warning("Rasa-versie zonder _action_call_format: hele gesprek naar de actieserver.")
     from rasa.core.actions.action import RemoteAction
 
     original = getattr(RemoteAction, "_validate_action_result", None)

@@ -44,12 +44,14 @@ def test_every_domain_action_is_implemented(domain):
 
 
 @pytest.mark.parametrize("action_class", sorted(STEP_ACTIONS, key=lambda c: c.__name__))
-def test_step_action_sends_one_message_with_text_and_payload(
+def test_step_action_sends_its_answer_then_the_follow_up_buttons(
     action_class, dispatcher, tracker_factory, domain
 ):
     events = run(action_class(), dispatcher, tracker_factory(), domain)
     situation_id = STEP_ACTIONS[action_class]
-    (answer,) = dispatcher.messages
+    answer, follow_up = dispatcher.messages
+    # The buttons' wording stays in domain.yml: the action only names the response.
+    assert follow_up["response"] == "utter_vervolg_opties" and not follow_up["text"]
     assert answer["custom"]["situatie"] == situation_id
     assert answer["text"].startswith(load_protocol().situations[situation_id].title[:12])
     assert step_ids(dispatcher) == list(load_protocol().situations[situation_id].step_ids)
@@ -57,6 +59,17 @@ def test_step_action_sends_one_message_with_text_and_payload(
         SlotSet("situatie", situation_id),
         SlotSet("besproken_situaties", [situation_id]),
     ]
+
+
+@pytest.mark.parametrize("action_class", sorted(STEP_ACTIONS, key=lambda c: c.__name__))
+def test_step_action_during_a_form_leaves_the_buttons_to_the_form(
+    action_class, dispatcher, tracker_factory, domain
+):
+    # An interruption answered during a form: the form asks its question next.
+    tracker = tracker_factory(active_loop="zorgen_form")
+    run(action_class(), dispatcher, tracker, domain)
+    (answer,) = dispatcher.messages
+    assert answer["custom"]["situatie"] == STEP_ACTIONS[action_class]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,10 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
+from bot import regio
 from bot.content import load_protocol
+from bot.context_content import load_context_texts
+from bot.regio_answer import place_line
 from harness.servers import post_json
 from tests.shared_assistant import SLACK_SECRET as SECRET
 from tests.shared_assistant import SLACK_TOKEN as TOKEN
@@ -337,3 +340,22 @@ def delivered_value(message, title):
 
 def scheduled_in(slack, channel):
     return [m for m in list(slack.stub.scheduled.values()) if m["channel"] == channel]
+
+
+def test_a_move_names_the_veilig_thuis_regio_of_the_place_in_the_blocks(slack):
+    """Issue 12 in Slack: the region line (CBS) is quoted under the steps."""
+    own = uuid.uuid4().hex[:8].upper()
+    moved = "het gezin dat we bij Veilig Thuis hebben gemeld is verhuisd naar Nijverdal"
+    ts, (status, _, _) = slack.message(moved, user=f"U0REG{own}", channel=f"D0REG{own}")
+    assert status == 200
+    expected = place_line(load_context_texts(), regio.lookup("Nijverdal").place)
+    post = slack.stub.wait_for_post(
+        lambda body: (
+            body.get("thread_ts") == ts
+            and f"> {expected}" in json.dumps(body.get("blocks"), ensure_ascii=False)
+        )
+    )
+    assert post is not None, [
+        p.get("text") for p in slack.stub.posts(lambda b: b.get("thread_ts") == ts)
+    ]
+    assert "Twente" in expected and "Hellendoorn" in expected

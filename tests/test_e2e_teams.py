@@ -16,7 +16,10 @@ import uuid
 import pytest
 import yaml
 
+from bot import regio
 from bot.content import load_protocol
+from bot.context_content import load_context_texts
+from bot.regio_answer import place_line
 from bot.render import render_answer
 from harness.servers import PROJECT_ROOT, post_json
 from harness.tracker_db import run_sql
@@ -318,3 +321,15 @@ def test_other_channels_and_tenants_are_refused(assistant, stubs, change):
     message.update(change)
     assert post(assistant, message, f"Bearer {stubs.sign()}") == 403
     assert stored(assistant, thread) == [] and replies_in(stubs.activities, thread) == []
+
+
+def test_a_move_card_names_the_veilig_thuis_regio_of_the_place(assistant, stubs):
+    """Issue 12 in Teams: the region line (CBS) is in the steps card, from the payload."""
+    thread = new_thread()
+    moved = "het gezin dat we bij Veilig Thuis hebben gemeld is verhuisd naar Nijverdal"
+    assert say(assistant, stubs, thread, moved) == 200
+    expected = place_line(load_context_texts(), regio.lookup("Nijverdal").place)
+    replies = wait_for_text(stubs, thread, expected)
+    (card,) = [c for c in cards(replies) if expected in runs(c)]
+    assert "ColumnSet" in json.dumps(card)  # the region belongs to the steps card
+    assert "Twente" in expected and "Hellendoorn" in expected

@@ -5,6 +5,7 @@ import io
 import logging
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -75,11 +76,17 @@ def conversation(sender, text, domain, timestamp=None):
     return DialogueStateTracker.from_events(sender, events, domain.slots)
 
 
+def database_files(path: str) -> bytes:
+    """The database file and its write-ahead log (the store runs SQLite in WAL mode)."""
+    files = [Path(path), Path(path + "-wal")]
+    return b"".join(f.read_bytes() for f in files if f.exists())
+
+
 def database_text(store) -> str:
     path = store.engine.url.database
     with sqlite3.connect(path) as db:
         rows = db.execute("select data from events").fetchall()
-    return "\n".join(row[0] for row in rows) + open(path, "rb").read().decode("latin-1")
+    return "\n".join(row[0] for row in rows) + database_files(path).decode("latin-1")
 
 
 def test_nothing_personal_reaches_the_database_but_slots_survive(store, domain):
@@ -166,7 +173,7 @@ def session(sender, text, domain, timestamp, slots=()):
 
 
 def raw_database(store) -> bytes:
-    return open(store.engine.url.database, "rb").read()
+    return database_files(store.engine.url.database)
 
 
 def test_purge_removes_only_conversations_older_than_the_retention(store, domain):
@@ -317,3 +324,31 @@ def test_json_cut_off_in_a_log_line_is_unescaped_before_redaction():
     line = 'payload: {"text": "Zo\\u00eb Koster belt 06\\u00a012345678"'
     redacted = redact_message(line)
     assert "Koster" not in redacted and "12345678" not in redacted
+
+
+def test_sqlite_store_keeps_one_connection_in_wal_mode(store, domain):
+    for number in range(3):
+        asyncio.run(store.save(conversation(f"wal-{number}", "het gezin is verhuisd", domain)))
+        asyncio.run(store.retrieve(f"wal-{number}"))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    # Every save and retrieve used the same kept connection.
+    assert store.engine.pool.checkedin() == 1
+
+
+def test_events_without_text_are_stored_as_they_are_others_redacted(monkeypatch):
+    from rasa.shared.core.events import ActionExecuted
+
+    from bot.privacy import tracker_store
+
+    calls = []
+    monkeypatch.setattr(tracker_store, "redact", lambda text: calls.append(text) or "[X]")
+    plain = ActionExecuted("action_listen", policy="policy_0_RulePolicy", confidence=1.0)
+    plain.metadata = {"model_id": "m1", "assistant_id": "meldcode"}
+    assert tracker_store.RedactedEvent(plain).as_dict() == plain.as_dict()
+    assert calls == []  # no redaction work at all
+    # Anything else in the metadata, or an action text: redacted as always.
+    odd = ActionExecuted("action_listen", metadata={"bericht": "bel 0612345678"})
+    assert tracker_store.RedactedEvent(odd).as_dict()["metadata"]["bericht"] == "[X]"
+    spoken = ActionExecuted(action_text="Jan belde")
+    assert tracker_store.RedactedEvent(spoken).as_dict()["action_text"] == "[X]"

@@ -72,3 +72,28 @@ def test_a_short_api_token_stops_the_start(monkeypatch, capsys):
     monkeypatch.setenv("RASA_API_TOKEN", "te-kort")
     assert run_rasa(["run", "--enable-api"]) == 2
     assert "RASA_API_TOKEN is te kort" in capsys.readouterr().err
+
+
+def test_event_classes_are_found_as_rasa_finds_them_and_remembered(monkeypatch):
+    import rasa.shared.utils.common
+    from rasa.shared.core import events
+
+    original = events.Event.resolve_by_type
+    expected = {
+        cls.type_name: original(cls.type_name)
+        for cls in rasa.shared.utils.common.all_subclasses(events.Event)
+    }
+    rasa_patches.event_classes_remembered()
+    for type_name, event_class in expected.items():
+        assert events.Event.resolve_by_type(type_name) is event_class
+    # Found once: a second lookup does not walk the subclasses again.
+    walks = []
+    monkeypatch.setattr(
+        rasa.shared.utils.common, "all_subclasses", lambda cls: walks.append(cls) or []
+    )
+    assert events.Event.resolve_by_type("user") is events.UserUttered
+    assert walks == []
+    # Unknown names still get Rasa's own answer: the default, or its error.
+    assert events.Event.resolve_by_type("onbekend", events.BotUttered) is events.BotUttered
+    with pytest.raises(ValueError):
+        events.Event.resolve_by_type("onbekend")

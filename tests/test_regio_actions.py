@@ -21,7 +21,8 @@ def run(action, dispatcher, tracker, domain):
 def move_answer(dispatcher, tracker_factory, domain, **slots):
     tracker = tracker_factory(slots=slots, intent="verhuizing")
     events = run(vervolgstappen.ActionStappenVerhuizing(), dispatcher, tracker, domain)
-    (message,) = dispatcher.messages
+    message, follow_up = dispatcher.messages
+    assert follow_up["response"] == "utter_vervolg_opties"
     return message["text"], message["custom"], events
 
 
@@ -146,6 +147,7 @@ def test_previous_place_is_asked_once_after_the_steps_only_after_a_report(tracke
     messages, events = answer(plaats="Zwolle", gemeld_bij_vt=True)
     assert messages[0]["custom"]["type"] == "vervolgstappen"  # the steps come first
     assert "hiervoor woonde" in messages[1]["text"]
+    assert messages[2]["response"] == "utter_vervolg_opties"  # the buttons come last
     assert SlotSet("vorige_plaats_gevraagd", True) in events
     assert SlotSet("vorige_plaats_open", True) in events
     for slots in (
@@ -155,7 +157,7 @@ def test_previous_place_is_asked_once_after_the_steps_only_after_a_report(tracke
         {"plaats": "Velp", "gemeld_bij_vt": True},
     ):
         messages, events = answer(**slots)
-        assert len(messages) == 1, slots
+        assert [m["response"] for m in messages] == [None, "utter_vervolg_opties"], slots
         assert not any(e.get("name") == "vorige_plaats_gevraagd" for e in events)
 
 

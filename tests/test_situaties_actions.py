@@ -3,6 +3,7 @@ the colleague route, and what waited for the fase question."""
 
 import asyncio
 
+import pytest
 from rasa_sdk.events import SlotSet
 
 from actions import situaties, vervolgstappen
@@ -96,7 +97,8 @@ def test_no_after_the_danger_question_answers_the_earlier_message(dispatcher, do
 def test_colleague_route_names_the_board_the_inspector_and_sources(dispatcher, domain):
     tracker = tracker_for("ik vermoed dat een collega een kind mishandelt", "vermoeden_collega")
     run(situaties.ActionVermoedenCollega(), tracker, dispatcher, domain)
-    (message,) = dispatcher.messages
+    message, follow_up = dispatcher.messages
+    assert follow_up["response"] == "utter_vervolg_opties"
     text = message["text"]
     for needed in ("vertrouwensinspecteur", "houder", "schoolbestuur", "0800-2000", "112", "Bron:"):
         assert needed in text
@@ -107,7 +109,10 @@ def test_button_payload_without_analysis_answers_its_own_intent(dispatcher, doma
     tracker = make_tracker(intent="meerdere_situaties", text="/meerdere_situaties")
     events = run(situaties.ActionBeantwoordSituaties(), tracker, dispatcher, domain)
     assert step_ids(dispatcher) == []
-    assert dispatcher.messages[-1]["response"] == "utter_vraag_situatie"
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_vraag_situatie",
+        "utter_vervolg_opties",
+    ]
     assert SlotSet("open_vraag", "geen") in events
 
 
@@ -143,3 +148,13 @@ def test_safety_texts_name_112_and_0800_2000(domain):
             "aandachtsfunctionaris",
         ):
             assert needed in text
+
+
+@pytest.mark.parametrize("active_loop", [None, "verhuizing_form"])
+def test_acute_answer_ends_with_the_acute_buttons_also_during_a_form(
+    active_loop, dispatcher, domain
+):
+    tracker = make_tracker(intent="acute_zorgen", text="hij slaat haar nu", active_loop=active_loop)
+    run(situaties.ActionStappenAcuut(), tracker, dispatcher, domain)
+    assert dispatcher.messages[0]["custom"]["situatie"] == "acuut"
+    assert dispatcher.messages[-1]["response"] == "utter_vervolg_opties_acuut"

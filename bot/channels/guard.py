@@ -12,8 +12,10 @@ REST, the web widget, Teams and Slack all pass the text through `handle_message`
 
 import asyncio
 import logging
+import time
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, Optional
+from urllib.parse import urlsplit
 
 import aiohttp
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -45,7 +47,18 @@ def reply_timeout() -> float:
     return settings.reply_timeout_seconds()
 
 
-_health: Dict[str, Any] = {"loop": None, "session": None}
+# How long a successful /health answer is trusted. A probe connection that
+# stays open meanwhile shows the action server still runs: when its process
+# stops, the connection closes and the next message asks /health again.
+HEALTH_REMEMBERED_SECONDS = 3.0
+
+_health: Dict[str, Any] = {
+    "loop": None,
+    "session": None,
+    "probe": None,
+    "probe_url": None,
+    "up_until": 0.0,
+}
 
 
 def _health_session() -> aiohttp.ClientSession:
@@ -56,22 +69,66 @@ def _health_session() -> aiohttp.ClientSession:
     if _health["loop"] is not loop or session is None or session.closed:
         timeout = aiohttp.ClientTimeout(total=HEALTH_TIMEOUT_SECONDS)
         session = aiohttp.ClientSession(timeout=timeout)
-        _health.update(loop=loop, session=session)
+        _health.update(loop=loop, session=session, probe=None, up_until=0.0)
     return session
 
 
+def _remembered_up(health_url: str) -> bool:
+    """A recent /health of this URL said up and the probe connection is still open."""
+    probe = _health["probe"]
+    if probe is None or _health["probe_url"] != health_url:
+        return False
+    if time.monotonic() >= _health["up_until"]:
+        return False
+    reader, writer = probe
+    return not (reader.at_eof() or writer.is_closing())
+
+
+async def _open_probe(health_url: str) -> None:
+    """Replaces the probe connection; without one nothing is remembered."""
+    forget_health()
+    parts = urlsplit(health_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        probe = await asyncio.wait_for(
+            asyncio.open_connection(parts.hostname, port), HEALTH_TIMEOUT_SECONDS
+        )
+    except (OSError, asyncio.TimeoutError):
+        return
+    _health.update(
+        probe=probe, probe_url=health_url, up_until=time.monotonic() + HEALTH_REMEMBERED_SECONDS
+    )
+
+
+def forget_health() -> None:
+    """The next message asks /health again."""
+    probe = _health["probe"]
+    if probe is not None:
+        probe[1].close()
+    _health.update(probe=None, up_until=0.0)
+
+
 async def action_server_up() -> bool:
-    """Asked before each message: with the action server down, Rasa would log the
-    failure and go on, and the user would get follow-up buttons without steps."""
+    """Checked before each message: with the action server down, Rasa would log the
+    failure and go on, and the user would get follow-up buttons without steps.
+    A successful answer is remembered for HEALTH_REMEMBERED_SECONDS."""
     url = settings.action_server_url()
     if not url:
         return True
     health = url.rsplit("/webhook", 1)[0] + "/health"
+    session = _health_session()
+    if _remembered_up(health):
+        return True
     try:
-        async with _health_session().get(health) as reply:
-            return reply.status == 200
+        async with session.get(health) as reply:
+            up = reply.status == 200
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
-        return False
+        up = False
+    if up:
+        await _open_probe(health)
+    else:
+        forget_health()
+    return up
 
 
 def webhook_blueprint(

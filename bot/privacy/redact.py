@@ -505,18 +505,19 @@ def redact(text: str) -> str:
         return REDACTION_FAILED
 
 
-def redact_value(value: Any) -> Any:
-    """A copy of `value` with every str inside dicts, lists and tuples redacted.
+def redact_value(value: Any, text: Callable[[str], str] = redact) -> Any:
+    """A copy of `value` with every str inside dicts, lists and tuples redacted
+    (by `text`, normally `redact`).
 
     Dict keys are left alone (they are field names); other types are returned
     as they are.
     """
     if isinstance(value, str):
-        return redact(value)
+        return text(value)
     if isinstance(value, dict):
-        return {key: redact_value(item) for key, item in value.items()}
+        return {key: redact_value(item, text) for key, item in value.items()}
     if isinstance(value, list):
-        return [redact_value(item) for item in value]
+        return [redact_value(item, text) for item in value]
     if isinstance(value, tuple):
-        return tuple(redact_value(item) for item in value)
+        return tuple(redact_value(item, text) for item in value)
     return value

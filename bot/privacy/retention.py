@@ -72,6 +72,8 @@ def _reclaim_space(engine: sa.engine.Engine) -> None:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         if engine.dialect.name == "sqlite":
             connection.execute(sa.text("VACUUM"))
+            # The tracker store writes ahead (WAL): empty that log file too.
+            connection.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         elif engine.dialect.name == "postgresql":
             connection.execute(sa.text("VACUUM FULL events"))
 
