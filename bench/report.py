@@ -385,16 +385,14 @@ How these figures came about, and what they do not show:
   train` and combined with DIET's ranking as a product of experts
   (`bot/nlu/ensemble.py`). A plain average fell back on twice as many
   development-set messages; the product at the FallbackClassifier's 0.5 still
-  fell back more often than DIET alone, hence 0.4. DIET went from 100 epochs to
-  25 at learning rate 0.002 for training time: `rasa train nlu` took 100-109 s
-  on this machine (with other work running) against about 260 s with 100
-  epochs; the whole cold `rasa train` (without TED) 131 s, so the 120 s target
-  is not met yet (fewer epochs or larger batches, checked against the
-  macro-F1 floor of `make test`, are the next step). With the
-  same detector, the 100-epoch DIET alone made 23 errors on
-  `tests/nlu/testset.yml`, this pipeline 24-25: the ensemble buys the training
-  time back, not accuracy; the 0.6 target was not reached. Most remaining
-  errors are short messages that fall back (out of scope, "nee").
+  fell back more often than DIET alone, hence 0.4. For training time DIET went
+  from 100 epochs to 18 at learning rate 0.003: `rasa train nlu` about 75 s
+  on this machine (was about 260 s), the whole cold `rasa train` without TED
+  88 s (target 120 s). 25 epochs at 0.002 gave the same held-out errors in
+  about 100 s. With the same detector, the 100-epoch DIET alone made 23
+  errors on `tests/nlu/testset.yml`, this pipeline 24-25: the ensemble buys
+  the training time back, not accuracy; the 0.6 target was not reached. Most
+  remaining errors are short messages that fall back (out of scope, "nee").
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
   the best precision (first round; the blind sets' figures for several
   thresholds had been seen then).
