@@ -19,6 +19,7 @@ from harness.situation_sets import (
     ACUTE_SET,
     BLIND_SET,
     BLIND_SET_2,
+    BLIND_SET_3,
     MULTI_FACT_SET,
     acute_scores,
     acute_set,
@@ -136,6 +137,7 @@ def parse_issue_11_sets(model: Path) -> Dict[str, Dict]:
         "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
         "blind": (BLIND_SET, BLIND_SET),
         "blind_2": (BLIND_SET_2, BLIND_SET_2),
+        "blind_3": (BLIND_SET_3, BLIND_SET_3),
     }
     texts = []
     for acute_path, multi_path in sets.values():

@@ -14,6 +14,7 @@ from harness.situation_sets import (
     ACUTE_SET,
     BLIND_SET,
     BLIND_SET_2,
+    BLIND_SET_3,
     MULTI_FACT_SET,
     acute_scores,
     held_out_texts,
@@ -50,6 +51,7 @@ def scores(parsed):
             ("ontwikkel", ACUTE_SET, MULTI_FACT_SET),
             ("blind", BLIND_SET, BLIND_SET),
             ("blind_2", BLIND_SET_2, BLIND_SET_2),
+            ("blind_3", BLIND_SET_3, BLIND_SET_3),
         )
     }
     results = PROJECT_ROOT / "results"
