@@ -57,8 +57,8 @@ WHY_MISSED = {
     "sessions do not help a conversation without pauses like this one. The `rasa init` "
     "reference grows as well (growth table): this is Rasa's own work per turn.",
     "quality": "See 'NLU on the held-out set': the pipeline (DIET) decides this figure.",
-    "redaction": "deduce's name lookup takes most of the time per message (see 'Redactie "
-    "per bericht'); the patterns take a fraction of a millisecond.",
+    "redaction": "deduce's name lookup takes most of the time per message (see 'Redaction "
+    "per message'); the patterns take a fraction of a millisecond.",
     "duration": "The run shared the 2 cores with other processes (see load average); "
     "training and starting four TensorFlow servers are CPU-bound. "
     "Measure again on a quiet machine.",
@@ -189,7 +189,7 @@ def targets(results: Dict) -> List[Dict]:
         ),
         check(
             "redaction",
-            "Redactie per bericht, p95 (ms)",
+            "Redaction per message, p95 (ms)",
             f"<= {MAX_REDACTION_P95_MS}",
             redaction_p95,
             redaction_p95 is not None and redaction_p95 <= MAX_REDACTION_P95_MS,
@@ -209,12 +209,12 @@ def _section_redaction(results: Dict) -> List[str]:
     if not found:
         return []
     return [
-        "## Redactie per bericht",
+        "## Redaction per message",
         "",
-        f"`bot.privacy.redact` (patronen plus namen met deduce) op de {found['messages']} "
-        "berichten van de PII-testset (`tests/privacy/pii_testset.yml`, 5 keer): "
+        f"`bot.privacy.redact` (patterns plus names with deduce) on {found['messages']} "
+        "messages: the PII test set (`tests/privacy/pii_testset.yml`) five times: "
         f"p50 {found['p50_ms']} ms, p95 {found['p95_ms']} ms, max {found['max_ms']} ms. "
-        f"Eenmalig laden van deduce (uit de cache in `data/local/`): {found['load_s']} s.",
+        f"Loading deduce once (from its cache in `data/local/`): {found['load_s']} s.",
         "",
     ]
 

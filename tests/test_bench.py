@@ -269,7 +269,7 @@ def test_redaction_speed_is_measured_and_reported_as_a_target():
     results = {"redaction": {**found, "p95_ms": 6.0}}
     (target,) = [t for t in report.targets(results) if t["key"] == "redaction"]
     assert target["met"] is False and target["value"] == 6.0
-    assert report._section_redaction(results)[0] == "## Redactie per bericht"
+    assert report._section_redaction(results)[0] == "## Redaction per message"
 
 
 def test_a_bench_user_gets_a_signed_session_from_ours_and_an_own_id_from_the_reference():
