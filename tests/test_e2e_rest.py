@@ -4,8 +4,14 @@ conversations over REST.
 Asserts the step ids in the `custom` payloads (protocol-contract.md, section 4).
 """
 
+import json
+
 import pytest
 
+from bot import regio
+from bot.context_content import load_context_texts
+from bot.regio_answer import place_line
+from bot.render import fill
 from tests.shared_assistant import new_sender
 
 pytestmark = pytest.mark.integration
@@ -181,3 +187,32 @@ def test_note_for_the_dossier_after_a_refusal(assistant):
     assert note["situaties"] == ["hulp_geweigerd"]
     assert "Bron:" in note["tekst"] and "Leg ook vast" in note["tekst"]
     assert note["tekst"] in texts(reply)
+
+
+def test_a_gemeente_a_same_region_move_and_a_typo_as_a_user_types_them(assistant):
+    """Issue 12 over REST: a gemeente names its region; a previous place in the
+    same region says so; a misspelt place gets "Bedoelt u ...?" with a button,
+    never a guessed region."""
+    texts_of = load_context_texts().region
+    say = new_conversation(assistant)
+    reply = say("we hebben gemeld bij Veilig Thuis en het gezin is verhuisd naar Deventer")
+    assert payload_of(reply, "vervolgstappen")["regio"]["vt_regio"] == "IJsselland"
+    assert place_line(load_context_texts(), regio.lookup("Deventer").place) in texts(reply)
+
+    say = new_conversation(assistant)
+    reply = say("het gezin dat we bij Veilig Thuis hebben gemeld is verhuisd naar Zeist")
+    assert payload_of(reply, "vervolgstappen")["regio"]["vt_regio"] == "Utrecht"
+    again = say("Amersfoort")  # the question about the previous place
+    same = fill(texts_of["zelfde_regio"], vorige="Amersfoort", plaats="Zeist", vt_regio="Utrecht")
+    assert same in texts(again) and texts_of["zelfde_regio_gemeld"] in texts(again)
+    assert payload_of(again, "vervolgstappen")["vorige_regio"]["vt_regio"] == "Utrecht"
+
+    say = new_conversation(assistant)
+    question = say("het gezin is verhuisd naar Apeldorn")
+    assert texts_of["vraag_bedoelt_u"] in texts(question)
+    assert "regio" not in json.dumps([m.get("custom") for m in question])
+    buttons = [b for m in question for b in m.get("buttons") or []]
+    chosen = next(b["payload"] for b in buttons if "Apeldoorn" in b["title"])
+    assert is_question(say(chosen))  # now: was the family reported?
+    reply = say("ja")
+    assert payload_of(reply, "vervolgstappen")["regio"]["gemeente"] == "Apeldoorn"
