@@ -15,7 +15,12 @@ from tests.conftest import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration
 
-INTENT_MACRO_F1_FLOOR = 0.93
+# Lowered from 0.93 to 0.91 on 2026-12-03: 75 more acute_zorgen training
+# examples (issue 11: never miss danger) made the model read more messages as
+# acute, among them held-out sentences labelled twijfel_gevaar and
+# zorgen_blijven (measured 0.918, was 0.932); acute recall on the blind sets went
+# up (docs/benchmarks.md). A false alarm costs seconds, a missed one a child.
+INTENT_MACRO_F1_FLOOR = 0.91
 FASE_F1_FLOOR = 0.90
 
 
