@@ -32,18 +32,11 @@ PLAATS = "plaats"
 
 
 def build_baseline():
-    """TF-IDF on character and word n-grams with logistic regression."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import FeatureUnion, make_pipeline
+    """TF-IDF on character and word n-grams with logistic regression: the same
+    classifier the assistant trains next to DIET (bot/nlu/ensemble.py)."""
+    from bot.nlu.ensemble import build_classifier
 
-    features = FeatureUnion(
-        [
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
-            ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True)),
-        ]
-    )
-    return make_pipeline(features, LogisticRegression(C=10.0, max_iter=3000))
+    return build_classifier(10.0)
 
 
 def train_baseline(texts: Sequence[str], intents: Sequence[str]):
