@@ -50,6 +50,12 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "_is_selective_domain_enabled",
         "called: the domain goes along as Rasa decides",
     ),
+    PrivateMember(
+        "bot/model_load.py",
+        "rasa.utils.tensorflow.models:RasaModel",
+        "_run_eagerly",
+        "set for one prediction: the weights are built without tracing a graph",
+    ),
     *(
         PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
         for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)

@@ -4,9 +4,10 @@
    the command line, where every user of the machine can read it (`ps`).
    `rasa run --enable-api` gets it through `auth_token_from_environment`.
 
-2. Speed fixes: the response schema check below, the request to the action
-   server with the latest turns only (bot/action_request.py), and event classes
-   looked up once (`event_classes_remembered`).
+2. Speed and memory fixes: the response schema check below, the request to
+   the action server with the latest turns only (bot/action_request.py), event
+   classes looked up once (`event_classes_remembered`) and DIET loaded without
+   Rasa's one-example training step (bot/model_load.py).
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -83,7 +84,9 @@ def event_classes_remembered() -> None:
 def install() -> None:
     auth_token_from_environment()
     event_classes_remembered()
-    from bot import action_request
+    from bot import action_request, model_load
+
+    model_load.install()
 
     if not action_request.install():
         logger.warning("Rasa-versie zonder _action_call_format: hele gesprek naar de actieserver.")

@@ -26,6 +26,9 @@ def load_agent(model: Path):
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
+    from bot import model_load
+
+    model_load.install()  # loaded as the server loads it (bot/rasa_patches.py)
     # Unconfigured, Rasa's structured log prints every parsed text (user text).
     configure_structlog(logging.WARNING)
     return Agent.load(str(model))
