@@ -80,4 +80,49 @@ Per lever:
   of turns 91-100 (in-process, after the changes): the predictions 45% of the
   time (`past_states` over the whole history, 58 times for 24 predictions: 39%),
   reading the session back 28% (`json.loads` of ~870 stored events: 23%).
+
+### Memory of the Rasa server, per part (2026-12-03, second round)
+
+Measured in a fresh process per part: RSS (VmRSS) after `import tensorflow`,
+`rasa.core.agent` and `bot.rasa_patches.install()` (521 MB), then the part
+loaded on its own; and per graph node while `Agent.load` loads the model (the
+node's load wrapped, RSS before/after). The `rasa init` reference measured the
+same way.
+
+| part | RSS (MB) |
+|---|---|
+| spaCy blank Dutch pipeline (import spaCy + `spacy.blank("nl")`) | +47 |
+| PlaatsGazetteer's CBS place table (`bot.regio.gazetteer()`) | +3 |
+| deduce's name lists for redaction (`bot.privacy.names.load()`) | +43 |
+| TF-IDF ensemble on its own / as a node after the featurizers (scikit-learn already loaded) | +15 / +2 |
+| DIETClassifier node, Rasa's own load | +581 |
+| whole `Agent.load` / plus tracker store and one message | +665 / +694 |
+| reference nodes: DIET / UnexpecTEDIntentPolicy / TEDPolicy | +259 / +170 / +146 |
+| DIETClassifier node, loaded by `bot/model_load.py` (whole `Agent.load`) | (+185 to +193) |
+
+- **DIET loaded without Rasa's training step** (`bot/model_load.py`, installed
+  by `bot/rasa_patches.py`): Rasa 3.6 builds a model's weights by training it
+  on one example (`model.fit`) and loads the trained weights over them; the
+  traced training graph (gradients, Adam) stays in the process. Now one eager
+  prediction builds the weights, the trained weights are loaded (every
+  variable of the model restored, checked at each load) and the prediction
+  graph is traced after that, as Rasa does. `Agent.load` 665 -> 185-193 MB.
+  Same answers: on 701 sentences (held-out, acute development and blind_3
+  sets) the same intents, rankings and entities; confidences differ by at
+  most 4.4e-16, as between two loads with Rasa's own code (4 of 701 rankings
+  order two equal tail scores differently in both comparisons);
+  `tests/test_model_load.py` compares both loads on the held-out set.
+  Servers as the bench starts them (ours with SQLite, reference `rasa run`),
+  both up at once, RSS after warm-up, 14 one-user conversations and one round
+  of 20 users: before 1244.8 MB against the reference's 1120.8 (1.11 x),
+  after 751.7 against 1121.0 (0.67 x). The reference, plain Rasa, could be
+  loaded the same way; the bench measures it as `rasa init` makes it.
+- **Character n-grams up to 4 against 3** (not changed): of the 7367
+  character features 4452 are 4-grams; DIET's two sparse-to-dense layers
+  (128 wide) hold 7.5 MB of weights with 1-4, 3.0 MB with 1-3 (computed from
+  the vocabulary): at most ~4.5 MB after the change above, so not worth a
+  retraining that could change held-out quality (not measured).
+- spaCy (47 MB) and deduce (43 MB) are needed for every message (tokens;
+  names redacted before a turn is stored); the place table is 3 MB. Left as
+  they are.
 """
