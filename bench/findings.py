@@ -125,4 +125,57 @@ same way.
 - spaCy (47 MB) and deduce (43 MB) are needed for every message (tokens;
   names redacted before a turn is stored); the place table is 3 MB. Left as
   they are.
+
+One-user and 20-user figures of those two server runs (one short run each,
+machine shared with other work, so noisy; the load change does not change
+the work per turn): one-user p95 ours / reference before 81.0 / 66.3 ms,
+after 74.8 / 66.3 ms; 20 users 21.2 / 21.7 and 17.4 / 23.4 turns/s.
+
+### Growth and the slot-extraction call (2026-12-03, second round)
+
+In-process: `Agent.load` with the redacting SQLite store and the real action
+server (HTTP), the 100-turn bench conversation (`bench.growth`), 3 rounds,
+medians of rounds 2-3: turns 1-10 p50 49.1 / p95 69.9 ms, turns 48-52
+78.3 / 124.4 ms, turns 91-100 122.2 / 154.2 ms. cProfile of turns 91-100
+(2.53 s for 10 turns): `past_states` 1.19 s (47%; 58 calls: 34 RulePolicy,
+24 MemoizationPolicy), of which `get_active_state` 0.60 s and replaying the
+events 0.51 s; `applied_events` 0.33 s; reading the session back 0.23 s
+(`json.loads` 0.08 s, `from_dict` 0.09 s); saving 0.20 s (redaction 0.09 s,
+counting the stored events 0.05 s, commit 0.03 s).
+
+- **MemoizationPolicy `max_history: 4`** is set, but Rasa 3.6's
+  `MaxHistoryTrackerFeaturizer.prediction_states` computes the states of the
+  whole session and slices them afterwards: the cap limits the matching, not
+  the work. RulePolicy has no cap (rules are matched against all states).
+- **Caching `past_states` within a turn** (not done): the same tracker gets
+  its states twice only at RulePolicy's first prediction after a message
+  (with and without text: 10 of the 58 calls); between the predictions of a
+  turn the tracker has new events, and `_choose_last_user_input` changes the
+  returned states in place, so every hit would have to copy ~870 states. At
+  most 10 of 58 calls (~17%) of `past_states`, less the copies.
+- **Resuming the states from the previous turn** (not done): would need a
+  cache per conversation that proves the earlier events unchanged, while
+  `applied_events` undoes events (reverts, a loop run again), an
+  `ActionExecuted`'s `hide_rule_turn` is not part of event equality, and the
+  events are read back from the store every turn. Estimate from the profile,
+  not a measurement: without the growing part of `past_states` turns 91-100
+  would take ~65-70 ms in-process against 49 ms at turn 1 (~1.4 x).
+- **The slot-extraction call** (not changed; the figure in the list above,
+  1.1 ms, was one RemoteAction call at turn 1 on a quiet machine): measured
+  inside the turns (wrapper on `ActionExtractSlots._run_custom_action`,
+  2 rounds of 100 turns, machine busier: turns 1-10 p50 70.9 ms): 262 calls of
+  `validate_verhuizing_form` for 200 turns, p50 7.1 ms, p95 10.8 ms per call.
+  150 calls (3 of 4 turns) came with no active form, no `requested_slot`, no
+  place entity and no `gemeld_bij_vt` in the message's analysis; none of them
+  returned an event. From the code (rasa_sdk 3.6 `FormValidationAction`,
+  `actions/forms.py`): outside the form this action can only return events
+  through `extract_plaats` (needs `requested_slot: plaats`),
+  `extract_gemeld_bij_vt` (`requested_slot: gemeld_bij_vt`, or the analysis'
+  `gemeld_bij_vt`), `validate_*` of slot events at the end of the tracker
+  (none then: Rasa calls it with the tracker before its own mapping events)
+  or `next_requested_slot` (None unless the latest action is the form).
+  Skipping the call under exactly those conditions keeps every fact; it needs
+  a patch of `ActionExtractSlots` (a Rasa internal) and a test that ties the
+  conditions to the action's `extract_`/`validate_` methods, plus the story
+  and end-to-end tests: the next lever, not done in this round.
 """

@@ -65,12 +65,10 @@ WHY_MISSED = {
     "duration": "The run shared the 2 cores with other processes (see load average); "
     "training and starting four TensorFlow servers are CPU-bound. "
     "Measure again on a quiet machine.",
-    "memory": "`import tensorflow` alone takes ~600 MB on this machine and the empty "
-    "`rasa init` assistant itself uses 1.1 to 1.35 GB, depending on the run (see table). Above that, our Rasa "
-    "process holds DIET with character n-grams, the CBS place table (PlaatsGazetteer) and "
-    "deduce's name lists for redaction, none of which the reference loads; dropping TED "
-    "saved 112 MB. MALLOC_ARENA_MAX=2 and fewer TensorFlow threads saved less than "
-    "10 MB.",
+    "memory": "`import tensorflow` alone takes ~520 MB on this machine. DIET is loaded "
+    "without Rasa's one-example training step (bot/model_load.py: the load took 665 MB, "
+    "now ~190 MB); spaCy (47 MB) and deduce's name lists (43 MB) remain, which the "
+    "reference does not load. Per part: 'Memory of the Rasa server, per part'.",
 }
 
 FINDINGS = """## What was investigated and improved
