@@ -56,6 +56,12 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "_run_eagerly",
         "set for one prediction: the weights are built without tracing a graph",
     ),
+    PrivateMember(
+        "bot/extract_slots.py",
+        "rasa.core.actions.action:ActionExtractSlots",
+        "_execute_custom_action",
+        "wrapped: no call to validate_verhuizing_form when it cannot return events",
+    ),
     *(
         PrivateMember("bot/channels/slack.py", "rasa.core.channels.slack:SlackBot", name, why)
         for name, why in (("_post_message", "overridden: one Web API client with a timeout"),)

@@ -6,8 +6,9 @@
 
 2. Speed and memory fixes: the response schema check below, the request to
    the action server with the latest turns only (bot/action_request.py), event
-   classes looked up once (`event_classes_remembered`) and DIET loaded without
-   Rasa's one-example training step (bot/model_load.py).
+   classes looked up once (`event_classes_remembered`), DIET loaded without
+   Rasa's one-example training step (bot/model_load.py) and no slot-extraction
+   call to the action server when it cannot return anything (bot/extract_slots.py).
 
 Rasa checks every action-server response with `jsonschema.validate`, which
 first validates Rasa's own (large, constant) response schema against the JSON
@@ -84,9 +85,13 @@ def event_classes_remembered() -> None:
 def install() -> None:
     auth_token_from_environment()
     event_classes_remembered()
-    from bot import action_request, model_load
+    from bot import action_request, extract_slots, model_load
 
     model_load.install()
+    if not extract_slots.install():
+        logger.warning(
+            "Rasa-versie zonder _execute_custom_action: elke slotextractie-aanroep blijft."
+        )
 
     if not action_request.install():
         logger.warning("Rasa-versie zonder _action_call_format: hele gesprek naar de actieserver.")
