@@ -20,6 +20,7 @@ from harness.situation_sets import (
     BLIND_SET,
     BLIND_SET_2,
     BLIND_SET_3,
+    DEV_SET_2,
     MULTI_FACT_SET,
     acute_scores,
     acute_set,
@@ -128,6 +129,7 @@ def parse_issue_11_sets(model: Path) -> Dict[str, Dict]:
     the development sets of the targets and the two blind sets."""
     sets = {
         "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
+        "ontwikkel_2": (DEV_SET_2, DEV_SET_2),
         "blind": (BLIND_SET, BLIND_SET),
         "blind_2": (BLIND_SET_2, BLIND_SET_2),
         "blind_3": (BLIND_SET_3, BLIND_SET_3),

@@ -15,6 +15,7 @@ from harness.situation_sets import (
     BLIND_SET,
     BLIND_SET_2,
     BLIND_SET_3,
+    DEV_SET_2,
     MULTI_FACT_SET,
     acute_scores,
     held_out_texts,
@@ -49,6 +50,7 @@ def scores(parsed):
         }
         for name, acute_path, multi_path in (
             ("ontwikkel", ACUTE_SET, MULTI_FACT_SET),
+            ("ontwikkel_2", DEV_SET_2, DEV_SET_2),
             ("blind", BLIND_SET, BLIND_SET),
             ("blind_2", BLIND_SET_2, BLIND_SET_2),
             ("blind_3", BLIND_SET_3, BLIND_SET_3),
