@@ -55,6 +55,7 @@ class Cues:
     harmless: Tuple[Pattern, ...]
     weak: Tuple[Pattern, ...]
     situations: Dict[str, Tuple[Pattern, ...]]
+    refusal_over: Tuple[Pattern, ...]
     reported: Tuple[Pattern, ...]
     referred: Tuple[Pattern, ...]
     veilig_thuis: Tuple[Pattern, ...]
@@ -118,6 +119,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         situations={
             name: _compile(raw["situaties"][name], f"situaties.{name}") for name in SITUATION_CUES
         },
+        refusal_over=_compile(raw["weigering_voorbij"], "weigering_voorbij"),
         reported=_compile(facts["gemeld"], "feiten.gemeld"),
         referred=_compile(facts["doorverwezen"], "feiten.doorverwezen"),
         veilig_thuis=_compile(facts["veilig_thuis"], "feiten.veilig_thuis"),
@@ -313,9 +315,25 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
     return fase, gemeld, tuple(sorted((denied | doubted) - ({fase} if fase else set())))
 
 
+def _refused_now(text: str, cues: Cues) -> bool:
+    """A refusal cue that no later "nu werken ze goed mee" undoes."""
+    refused = False
+    for sentence in sentences(text):
+        for clause in clauses(sentence):
+            if _positive_match(cues.situations[WEIGERING], clause, cues):
+                refused = True
+            elif refused and _positive_match(cues.refusal_over, clause, cues):
+                refused = False
+    return refused
+
+
 def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
     found = []
     for name in SITUATION_CUES:
+        if name == WEIGERING:
+            if _refused_now(text, cues):
+                found.append(name)
+            continue
         for sentence in sentences(text):
             if any(
                 _positive_match(cues.situations[name], clause, cues) for clause in clauses(sentence)
