@@ -189,20 +189,25 @@ def _any(patterns, text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
-def _is_negated(clause: str, match: re.Match, cues: Cues) -> bool:
-    """A negation word shortly before the cue (not inside it), or at the clause end."""
+def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) -> bool:
+    """A negation word shortly before the cue, or at the clause end; with
+    `inside`, also within the cue ("Veilig Thuis is niet ingeschakeld")."""
     before = _WORD.findall(clause[: match.start()])[-cues.negation_reach :]
+    if inside:
+        before += _WORD.findall(match.group(0))
     if any(word in cues.negations for word in before):
         return True
     return bool(cues.negation_after.match(clause[match.end() :]))
 
 
-def _positive_match(patterns, clause: str, cues: Cues) -> Optional[bool]:
-    """True: a cue that is not negated; False: only negated cues; None: no cue."""
+def _positive_match(patterns, clause: str, cues: Cues, inside: bool = False) -> Optional[bool]:
+    """True: a cue that is not negated; False: only negated cues; None: no cue.
+    `inside`: a negation within the cue counts (facts; situation cues such as
+    "werkt niet mee" contain their own negation)."""
     found = None
     for pattern in patterns:
         for match in pattern.finditer(clause):
-            if not _is_negated(clause, match, cues):
+            if not _is_negated(clause, match, cues, inside):
                 return True
             found = False
     return found
@@ -291,8 +296,8 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
                 continue
             mentions_vt = _any(cues.veilig_thuis, clause)
             report_cues = () if _any(cues.not_a_report, clause) else cues.reported
-            report = _positive_match(report_cues, clause, cues)
-            referral = _positive_match(cues.referred, clause, cues)
+            report = _positive_match(report_cues, clause, cues, inside=True)
+            referral = _positive_match(cues.referred, clause, cues, inside=True)
             if referral is not None and mentions_vt and report is None:
                 # "Veilig Thuis is ingeschakeld": a report, whatever the verb.
                 report, referral = referral, None
