@@ -62,6 +62,7 @@ class Cues:
     not_a_report: Tuple[Pattern, ...]
     no_report_made: Tuple[Pattern, ...]
     unsure: Tuple[Pattern, ...]
+    intention: Tuple[Pattern, ...]
     negations: FrozenSet[str]
     negation_reach: int
     negation_after: Pattern
@@ -126,6 +127,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         not_a_report=_compile(facts["geen_melding"], "feiten.geen_melding"),
         no_report_made=_compile(facts["niet_gemeld"], "feiten.niet_gemeld"),
         unsure=_compile(facts["onzeker"], "feiten.onzeker"),
+        intention=_compile(facts["voornemen"], "feiten.voornemen"),
         negations=frozenset(negation["woorden"]),
         negation_reach=int(negation["bereik"]),
         negation_after=re.compile(negation["achteraf"]),
@@ -189,13 +191,30 @@ def _any(patterns, text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+# "geen" negates the noun right after it: "willen geen hulp na de melding"
+# does not negate the report.
+_NOUN_NEGATIONS = frozenset({"geen", "zonder"})
+# A fact after these is taken as given: "werken niet mee sinds de melding".
+_GIVEN_AFTER = frozenset({"na", "sinds", "vanwege", "ondanks", "door"})
+
+
 def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) -> bool:
     """A negation word shortly before the cue, or at the clause end; with
-    `inside`, also within the cue ("Veilig Thuis is niet ingeschakeld")."""
+    `inside` (facts), also within the cue ("Veilig Thuis is niet
+    ingeschakeld"), but not "geen" before another noun nor a negation before
+    "na/sinds ..." ("willen geen hulp na de melding")."""
     before = _WORD.findall(clause[: match.start()])[-cues.negation_reach :]
     if inside:
-        before += _WORD.findall(match.group(0))
-    if any(word in cues.negations for word in before):
+        negated = [
+            i
+            for i, word in enumerate(before)
+            if word in cues.negations
+            and not (word in _NOUN_NEGATIONS and len(before) - i > 3)
+            and not _GIVEN_AFTER.intersection(before[i + 1 :])
+        ]
+        if negated or any(w in cues.negations for w in _WORD.findall(match.group(0))):
+            return True
+    elif any(word in cues.negations for word in before):
         return True
     return bool(cues.negation_after.match(clause[match.end() :]))
 
@@ -290,8 +309,9 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
     denied, doubted = set(), set()
     for sentence in sentences(text):
         for clause in clauses(sentence):
-            if _any(cues.unsure, clause):
-                # "ik weet niet of er gemeld is": no fact, and no model entity either.
+            if _any(cues.unsure, clause) or _any(cues.intention, clause):
+                # "ik weet niet of er gemeld is", "moet ik melden?": no fact,
+                # and no model entity either.
                 doubted |= {FASE_GEMELD, FASE_DOORVERWEZEN}
                 continue
             mentions_vt = _any(cues.veilig_thuis, clause)
