@@ -50,6 +50,8 @@ class Cues:
     time: Tuple[Pattern, ...]
     fresh: Tuple[Pattern, ...]
     past: Tuple[Pattern, ...]
+    now: Tuple[Pattern, ...]
+    over: Tuple[Pattern, ...]
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
@@ -78,6 +80,9 @@ class Detection:
 
     acute: bool = False
     weak_danger: bool = False
+    # Harm named only in the past, and said to be over (see `Danger`).
+    past_only: bool = False
+    over: bool = False
     situations: Tuple[str, ...] = ()
     fase: Optional[str] = None
     # True: reported to Veilig Thuis; False: the message says it was not.
@@ -113,6 +118,8 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         time=_compile(acute["tijd"], "acuut.tijd"),
         fresh=_compile(acute["vers"], "acuut.vers"),
         past=_compile(acute["verleden"], "acuut.verleden"),
+        now=_compile(acute["nu"], "acuut.nu"),
+        over=_compile(acute["voorbij"], "acuut.voorbij"),
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
@@ -237,6 +244,11 @@ class Danger:
     acute: bool = False
     # A harm signal that is neither clearly past nor denied: ask the question.
     weak: bool = False
+    # Harm only in clearly past or earlier parts, no word of now or soon:
+    # the NLU model's acute guess on such a message becomes the question.
+    past_only: bool = False
+    # ... and the message says it is over ("nu gaat het goed"): no question.
+    over: bool = False
 
 
 def _scopes(sentence: str) -> List[Tuple[int, str]]:
@@ -297,7 +309,35 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
                     return Danger(acute=True)
                 weak = weak or (injury and not _any(cues.earlier, sentence))
             weak = weak or _any(cues.weak, part)
-    return Danger(weak=weak)
+    past_only = not denied and _past_only(normal, parts, cues)
+    return Danger(weak=weak, past_only=past_only, over=past_only and _any(cues.over, normal))
+
+
+def _harm(part: str, cues: Cues) -> bool:
+    return bool(
+        _any(cues.acute_specific, part)
+        or _any(cues.acute_general, part)
+        or _positive_match(cues.injury, part, cues)
+        or _positive_match(cues.violence, part, cues)
+        or _any(cues.weak, part)
+    )
+
+
+def _past_only(normal: str, parts, cues: Cues) -> bool:
+    """Harm is named, but only in clearly past parts ("als kind", "vorig
+    jaar") or sentences about some time ago ("vorige maand"); nothing says
+    now, soon, again or still."""
+    if _any(cues.now, normal):
+        return False
+    harm_past = False
+    for sentence, scopes in parts:
+        earlier = _any(cues.earlier, sentence)
+        for _, part, past in scopes:
+            if _harm(part, cues):
+                if not (past or earlier):
+                    return False
+                harm_past = True
+    return harm_past
 
 
 def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
@@ -395,6 +435,8 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
     return Detection(
         acute=level.acute,
         weak_danger=level.weak,
+        past_only=level.past_only,
+        over=level.over,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,
