@@ -206,11 +206,15 @@ _GIVEN_AFTER = frozenset({"na", "sinds", "vanwege", "ondanks", "door"})
 
 
 def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) -> bool:
+    return _negated(clause[: match.start()], match.group(0), clause[match.end() :], cues, inside)
+
+
+def _negated(before_text: str, cue: str, after: str, cues: Cues, inside: bool = False) -> bool:
     """A negation word shortly before the cue, or at the clause end; with
     `inside` (facts), also within the cue ("Veilig Thuis is niet
     ingeschakeld"), but not "geen" before another noun nor a negation before
     "na/sinds ..." ("willen geen hulp na de melding")."""
-    before = _WORD.findall(clause[: match.start()])[-cues.negation_reach :]
+    before = _WORD.findall(before_text)[-cues.negation_reach :]
     if inside:
         negated = [
             i
@@ -219,11 +223,27 @@ def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) 
             and not (word in _NOUN_NEGATIONS and len(before) - i > 3)
             and not _GIVEN_AFTER.intersection(before[i + 1 :])
         ]
-        if negated or any(w in cues.negations for w in _WORD.findall(match.group(0))):
+        if negated or any(w in cues.negations for w in _WORD.findall(cue)):
             return True
     elif any(word in cues.negations for word in before):
         return True
-    return bool(cues.negation_after.match(clause[match.end() :]))
+    return bool(cues.negation_after.match(after))
+
+
+def _sentence_cues(patterns, sentence: str, cues: Cues) -> List[int]:
+    """Offsets of the cues in a sentence that are not negated. A cue may reach
+    over "en" ("gaan bij opa en oma wonen"); a negation counts only in the
+    cue's own part of the sentence."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    found = []
+    for pattern in patterns:
+        for match in pattern.finditer(sentence):
+            start = max((b.end() for b in breaks if b.end() <= match.start()), default=0)
+            end = min((b.start() for b in breaks if b.start() >= match.end()), default=len(sentence))
+            before, after = sentence[start : match.start()], sentence[match.end() : end]
+            if not _negated(before, match.group(0), after, cues):
+                found.append(match.start())
+    return found
 
 
 def _positive_match(patterns, clause: str, cues: Cues, inside: bool = False) -> Optional[bool]:
@@ -384,11 +404,10 @@ def _refused_now(text: str, cues: Cues) -> bool:
     """A refusal cue that no later "nu werken ze goed mee" undoes."""
     refused = False
     for sentence in sentences(text):
-        for clause in clauses(sentence):
-            if _positive_match(cues.situations[WEIGERING], clause, cues):
-                refused = True
-            elif refused and _positive_match(cues.refusal_over, clause, cues):
-                refused = False
+        events = [(at, True) for at in _sentence_cues(cues.situations[WEIGERING], sentence, cues)]
+        events += [(at, False) for at in _sentence_cues(cues.refusal_over, sentence, cues)]
+        for _, refusal in sorted(events):
+            refused = refusal
     return refused
 
 
@@ -399,12 +418,8 @@ def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
             if _refused_now(text, cues):
                 found.append(name)
             continue
-        for sentence in sentences(text):
-            if any(
-                _positive_match(cues.situations[name], clause, cues) for clause in clauses(sentence)
-            ):
-                found.append(name)
-                break
+        if any(_sentence_cues(cues.situations[name], s, cues) for s in sentences(text)):
+            found.append(name)
     if COLLEGA in found:
         # Abuse by a colleague is not the meldcode route: no refusal or concern steps.
         found = [COLLEGA]
