@@ -239,7 +239,9 @@ def _sentence_cues(patterns, sentence: str, cues: Cues) -> List[int]:
     for pattern in patterns:
         for match in pattern.finditer(sentence):
             start = max((b.end() for b in breaks if b.end() <= match.start()), default=0)
-            end = min((b.start() for b in breaks if b.start() >= match.end()), default=len(sentence))
+            end = min(
+                (b.start() for b in breaks if b.start() >= match.end()), default=len(sentence)
+            )
             before, after = sentence[start : match.start()], sentence[match.end() : end]
             if not _negated(before, match.group(0), after, cues):
                 found.append(match.start())
