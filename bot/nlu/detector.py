@@ -327,9 +327,13 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
                 return Danger(acute=True)
             injury = _positive_match(cues.injury, part, cues)
             if injury or _positive_match(cues.violence, part, cues):
-                if nearby_time or (injury and _any(cues.again, sentence)):
+                # "vorige maand van de trap gevallen": some time ago, ask.
+                earlier = _any(cues.earlier, sentence) and not _any(cues.fresh, sentence)
+                if earlier and nearby_time:
+                    weak = True
+                elif nearby_time or (injury and _any(cues.again, sentence)):
                     return Danger(acute=True)
-                weak = weak or (injury and not _any(cues.earlier, sentence))
+                weak = weak or (injury and not earlier)
             weak = weak or _any(cues.weak, part)
     past_only = not denied and _past_only(normal, parts, cues)
     return Danger(weak=weak, past_only=past_only, over=past_only and _any(cues.over, normal))
