@@ -352,15 +352,21 @@ def _harm(part: str, cues: Cues) -> bool:
 def _past_only(normal: str, parts, cues: Cues) -> bool:
     """Harm is named, but only in clearly past parts ("als kind", "vorig
     jaar") or sentences about some time ago ("vorige maand"); nothing says
-    now, soon, again or still."""
+    now, soon, again or still. A sentence without a time word of its own
+    goes on in the time of the sentence before ("Vorige week was er een
+    vechtpartij. Hij had een schaafwond.")."""
     if _any(cues.now, normal):
         return False
     harm_past = False
+    story_past = False
     for sentence, scopes in parts:
         earlier = _any(cues.earlier, sentence)
+        any_past = earlier or any(past for _, _, past in scopes)
+        if any_past or _any(cues.time, sentence):
+            story_past = any_past
         for _, part, past in scopes:
             if _harm(part, cues):
-                if not (past or earlier):
+                if not (past or earlier or story_past):
                     return False
                 harm_past = True
     return harm_past
