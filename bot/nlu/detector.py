@@ -366,7 +366,9 @@ def _past_only(normal: str, parts, cues: Cues) -> bool:
             story_past = any_past
         for _, part, past in scopes:
             if _harm(part, cues):
-                if not (past or earlier or story_past):
+                # Fear or "onveilig" is a state, now unless its own part is past.
+                inherited = story_past and not _any(cues.weak, part)
+                if not (past or earlier or inherited):
                     return False
                 harm_past = True
     return harm_past
