@@ -68,6 +68,9 @@ def test_a_new_refusal_after_it_was_over_counts_again():
         ("het gezin staat op de wachtlijst bij de kinder-GGZ", FASE_DOORVERWEZEN, None),
         ("de gezinscoach is sinds maart betrokken", FASE_DOORVERWEZEN, None),
         ("ik ben als leerkracht nauw betrokken bij het kind", None, None),
+        ("de moeder heeft gisteren gemeld dat ze naar Ede verhuizen", None, None),
+        ("ik heb de signalen gemeld bij onze aandachtsfunctionaris", None, None),
+        ("wij hebben bij Veilig Thuis gemeld dat de vader drinkt", FASE_GEMELD, True),
     ],
 )
 def test_what_was_done_and_what_was_not(text, fase, gemeld):

@@ -389,7 +389,11 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
                 doubted |= {FASE_GEMELD, FASE_DOORVERWEZEN}
                 continue
             mentions_vt = _any(cues.veilig_thuis, clause)
-            report_cues = () if _any(cues.not_a_report, clause) else cues.reported
+            report_cues = cues.reported
+            if _any(cues.not_a_report, clause):
+                # "moeder heeft gemeld dat ...": nor may the model's entity say so.
+                report_cues = ()
+                doubted.add(FASE_GEMELD)
             report = _positive_match(report_cues, clause, cues, inside=True)
             referral = _positive_match(cues.referred, clause, cues, inside=True)
             if referral is not None and mentions_vt and report is None:
