@@ -170,3 +170,15 @@ def test_harmless_fears_ask_no_danger_question(text):
 
 def test_fear_of_a_person_still_asks_the_danger_question():
     assert detect("de jongen is bang voor zijn stiefvader").weak_danger
+
+
+def test_slight_model_doubt_does_not_hide_situations_the_cues_read():
+    ranking = [
+        {"name": "meerdere_situaties", "confidence": 0.85},
+        {"name": ACUUT, "confidence": 0.15},
+    ]
+    text = "De ouders hebben de hulp opgezegd. Ze vertrekken volgende week naar Breda."
+    analysis = analyse_message(text, "meerdere_situaties", ranking)
+    assert analysis["intent"] == "meerdere_situaties" and not analysis["twijfel_gevaar"]
+    vague = analyse_message("ik heb een naar gevoel over dit gezin", "zorgen_blijven", ranking)
+    assert vague["intent"] == TWIJFEL_GEVAAR

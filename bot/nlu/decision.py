@@ -99,8 +99,16 @@ def decide(
     ordered = tuple(name for name in ANSWER_ORDER if name in found)
 
     # Past harm the message says is over asks nothing, unless another cue does.
+    # The model's slight doubt alone does not ask when the cues read what the
+    # message is about (a refusal, a move, or concerns after a known referral
+    # or report): there it is the topic's words, and those answers come at
+    # once. A vague "ik maak me zorgen" with doubt still asks.
+    explained = bool(set(detection.situations) - {ZORGEN}) or (
+        bool(detection.situations) and detection.fase is not None
+    )
+    doubt = model_doubt and not explained
     weak = (
-        (detection.weak_danger or model_doubt or (past_doubt and not detection.over))
+        (detection.weak_danger or doubt or (past_doubt and not detection.over))
         and ACUUT not in found
         and model_intent not in NO_DANGER_QUESTION
     )
