@@ -182,3 +182,17 @@ def test_slight_model_doubt_does_not_hide_situations_the_cues_read():
     assert analysis["intent"] == "meerdere_situaties" and not analysis["twijfel_gevaar"]
     vague = analyse_message("ik heb een naar gevoel over dit gezin", "zorgen_blijven", ranking)
     assert vague["intent"] == TWIJFEL_GEVAAR
+
+
+@pytest.mark.parametrize(
+    "text, situations, fase, gemeld",
+    [
+        ("het gezin is gemelt bij vt en gaat verhuisen", (VERHUIZING,), FASE_GEMELD, True),
+        ("doorverweze naar het cjg, de zorgen blijve", (ZORGEN,), FASE_DOORVERWEZEN, None),
+        ("kind gemeld bij veiligthuis", (), FASE_GEMELD, True),
+        ("we hebben Veilig Thuis gebeld voor advies", (), None, None),
+    ],
+)
+def test_typing_errors_in_situation_and_fact_words(text, situations, fase, gemeld):
+    found = detect(text)
+    assert (found.situations, found.fase, found.gemeld_bij_vt) == (situations, fase, gemeld)

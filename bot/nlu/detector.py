@@ -139,7 +139,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         negation_reach=int(negation["bereik"]),
         negation_after=re.compile(negation["achteraf"]),
         not_a_place=frozenset(raw["geen_plaats"]),
-        typo_words=_by_length(raw["tikfouten"]["woorden"]),
+        typo_words=_by_length(raw["tikfouten"]["woorden"] + raw["tikfouten"]["feitwoorden"]),
         not_a_typo=frozenset(raw["tikfouten"]["geen_tikfout"]),
         typo_min_length=int(raw["tikfouten"]["min_lengte"]),
     )
@@ -184,6 +184,12 @@ def typo_fix(word: str, cues: Cues) -> Optional[str]:
 def fix_typos(normal: str, cues: Cues) -> str:
     """The normalised message with typing errors in cue words corrected."""
     return re.sub(r"[a-z]+", lambda m: typo_fix(m.group(0), cues) or m.group(0), normal)
+
+
+def read_form(text: str, cues: Cues) -> str:
+    """The message as the cues read it: normalised, typing errors in cue words
+    corrected, "veiligthuis" as two words."""
+    return re.sub(r"\bveiligthuis\b", "veilig thuis", fix_typos(normalise(text), cues))
 
 
 def sentences(text: str) -> List[str]:
@@ -294,7 +300,7 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     cue. Past ("vorig jaar", "is behandeld") holds for its part of the sentence
     unless the sentence also says "vandaag", "weer" or the like."""
     cues = cues or load_cues()
-    normal = fix_typos(normalise(text), cues)
+    normal = read_form(text, cues)
     denied = _any(cues.acute_denied, normal)
     for pattern in cues.harmless:
         normal = pattern.sub(" ", normal)
@@ -447,7 +453,7 @@ def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
 def guess_place(original: str, cues: Cues) -> Optional[str]:
     """A capitalised place after "naar"/"in" in a sentence about a move."""
     for sentence in _SENTENCE_END.split(original):
-        if not _any(cues.situations[VERHUIZING], normalise(sentence)):
+        if not _any(cues.situations[VERHUIZING], read_form(sentence, cues)):
             continue
         for match in _PLACE_AFTER.finditer(sentence):
             place = match.group(1)
@@ -460,7 +466,7 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
     cues = cues or load_cues()
     if not isinstance(text, str) or not text.strip():
         return Detection()
-    normal = normalise(text)
+    normal = read_form(text, cues)
     level = danger(text, cues)
     situations = _situations(normal, cues)
     fase, gemeld, denied = _facts(normal, cues)
