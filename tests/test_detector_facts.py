@@ -11,7 +11,14 @@ import pytest
 from bot.answer_plan import plan_answers
 from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
 from bot.nlu.decision import ACUUT, FALLBACK, TWIJFEL_GEVAAR, analyse_message, decide
-from bot.nlu.detector import VERANTWOORDELIJKHEID, VERHUIZING, WEIGERING, ZORGEN, detect
+from bot.nlu.detector import (
+    STAPPEN,
+    VERANTWOORDELIJKHEID,
+    VERHUIZING,
+    WEIGERING,
+    ZORGEN,
+    detect,
+)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +37,12 @@ from bot.nlu.detector import VERANTWOORDELIJKHEID, VERHUIZING, WEIGERING, ZORGEN
         "de moeder is na twee gesprekken afgehaakt",
         "vader ontloopt elk gesprek met de school",
         "ze reageren niet meer op brieven van het wijkteam",
+        "de ouders staan niet open voor opvoedondersteuning",
+        "moeder heeft geen behoefte aan contact met de jeugdverpleegkundige",
+        "vader negeert alle adviezen van het consultatiebureau",
+        "de ouders hebben bedankt voor verdere begeleiding",
+        "ze wijzen de hulp van de gezinscoach van de hand",
+        "de ouders accepteren geen enkele ondersteuning",
     ],
 )
 def test_refusal_in_many_word_orders(text):
@@ -105,6 +118,10 @@ def test_moves_in_other_words(text):
         ("de thuissituatie verslechtert", ZORGEN),
         ("wat is mijn rol nog nu het wijkteam het heeft overgenomen?", VERANTWOORDELIJKHEID),
         ("moet ik de leerling blijven volgen na de verwijzing?", VERANTWOORDELIJKHEID),
+        ("ligt de verantwoordelijkheid nu bij Veilig Thuis?", VERANTWOORDELIJKHEID),
+        ("mag ik het gezin nu loslaten?", VERANTWOORDELIJKHEID),
+        ("moet ik de stappen van de meldcode opnieuw doorlopen?", STAPPEN),
+        ("hoe werkt het afwegingskader bij deze zorgen?", STAPPEN),
     ],
 )
 def test_concerns_and_the_responsibility_question_in_other_words(text, situation):
@@ -196,3 +213,7 @@ def test_slight_model_doubt_does_not_hide_situations_the_cues_read():
 def test_typing_errors_in_situation_and_fact_words(text, situations, fase, gemeld):
     found = detect(text)
     assert (found.situations, found.fase, found.gemeld_bij_vt) == (situations, fase, gemeld)
+
+
+def test_thanking_the_assistant_is_no_refusal():
+    assert detect("bedankt voor de hulp!").situations == ()

@@ -26,7 +26,8 @@ WEIGERING = "hulp_geweigerd"
 VERHUIZING = "verhuizing"
 COLLEGA = "vermoeden_collega"
 VERANTWOORDELIJKHEID = "vraag_verantwoordelijkheid"
-SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, COLLEGA)
+STAPPEN = "vraag_stappen_meldcode"
+SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, STAPPEN, COLLEGA)
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(
