@@ -501,10 +501,12 @@ def _section_issue_11(results: Dict) -> List[str]:
             "(`acuut_testset.yml`, `meerdere_feiten.yml`) existed and were checked on them; "
             "`blind_testset.yml` was written next and scored blind, after which the cues "
             "were broadened from general domain knowledge; `blind_testset_2.yml` was "
-            "written after that and scored once; `blind_testset_3.yml`, the largest, was "
+            "written after that and scored once; `blind_testset_3.yml` was "
             "written blind (its writer saw neither the cues, the training data nor the other "
             "sets), committed before it was scored, and scored after the second and the "
-            "third round. "
+            "third round; `blind_testset_4.yml`, the largest, was written blind in the same "
+            "way by another writer after the third round and committed before it was scored "
+            "for the first time. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]

@@ -15,6 +15,7 @@ from harness.situation_sets import (
     BLIND_SET,
     BLIND_SET_2,
     BLIND_SET_3,
+    BLIND_SET_4,
     DEV_SET_2,
     MULTI_FACT_SET,
     acute_scores,
@@ -54,6 +55,7 @@ def scores(parsed):
             ("blind", BLIND_SET, BLIND_SET),
             ("blind_2", BLIND_SET_2, BLIND_SET_2),
             ("blind_3", BLIND_SET_3, BLIND_SET_3),
+            ("blind_4", BLIND_SET_4, BLIND_SET_4),
         )
     }
     results = PROJECT_ROOT / "results"
