@@ -160,22 +160,26 @@ counting the stored events 0.05 s, commit 0.03 s).
   events are read back from the store every turn. Estimate from the profile,
   not a measurement: without the growing part of `past_states` turns 91-100
   would take ~65-70 ms in-process against 49 ms at turn 1 (~1.4 x).
-- **The slot-extraction call** (not changed; the figure in the list above,
-  1.1 ms, was one RemoteAction call at turn 1 on a quiet machine): measured
-  inside the turns (wrapper on `ActionExtractSlots._run_custom_action`,
-  2 rounds of 100 turns, machine busier: turns 1-10 p50 70.9 ms): 262 calls of
-  `validate_verhuizing_form` for 200 turns, p50 7.1 ms, p95 10.8 ms per call.
-  150 calls (3 of 4 turns) came with no active form, no `requested_slot`, no
-  place entity and no `gemeld_bij_vt` in the message's analysis; none of them
-  returned an event. From the code (rasa_sdk 3.6 `FormValidationAction`,
-  `actions/forms.py`): outside the form this action can only return events
+- **The slot-extraction call skipped when it cannot return anything**
+  (`bot/extract_slots.py`, installed by `bot/rasa_patches.py`; the figure in
+  the list above, 1.1 ms, was one RemoteAction call at turn 1 on a quiet
+  machine). Measured inside the turns (wrapper on
+  `ActionExtractSlots._run_custom_action`, 2 rounds of 100 turns, machine
+  busier: turns 1-10 p50 70.9 ms): 262 calls of `validate_verhuizing_form`
+  for 200 turns, p50 7.1 ms, p95 10.8 ms per call; 150 calls (3 of 4 turns)
+  came with no active form, no `requested_slot`, no place entity and no
+  `gemeld_bij_vt` in the message's analysis, and none of them returned an
+  event. From the code (rasa_sdk 3.6 `FormValidationAction`,
+  `actions/forms.py`): outside the form the action can only return events
   through `extract_plaats` (needs `requested_slot: plaats`),
-  `extract_gemeld_bij_vt` (`requested_slot: gemeld_bij_vt`, or the analysis'
-  `gemeld_bij_vt`), `validate_*` of slot events at the end of the tracker
-  (none then: Rasa calls it with the tracker before its own mapping events)
-  or `next_requested_slot` (None unless the latest action is the form).
-  Skipping the call under exactly those conditions keeps every fact; it needs
-  a patch of `ActionExtractSlots` (a Rasa internal) and a test that ties the
-  conditions to the action's `extract_`/`validate_` methods, plus the story
-  and end-to-end tests: the next lever, not done in this round.
+  `extract_gemeld_bij_vt` (`requested_slot: gemeld_bij_vt`, or the
+  analysis' `gemeld_bij_vt`, e.g. "niet gemeld"), `validate_*` of slot events
+  at the end of the tracker (none then: Rasa calls it with the tracker from
+  before its own mapping events) or `next_requested_slot` (only right after
+  the form ran). Under exactly those conditions the call is no longer made;
+  facts stated outside the form are kept. `tests/test_extract_slots.py` runs
+  the action itself on 30 skipped states (6 messages x 5 slot states) and
+  gets no event, checks that "niet gemeld" outside the form is still called
+  and kept, and fails when the action gets an `extract_` method the
+  conditions do not know. Story tests 39/39, `tests/test_e2e*.py` 49 passed.
 """
