@@ -182,4 +182,9 @@ counting the stored events 0.05 s, commit 0.03 s).
   gets no event, checks that "niet gemeld" outside the form is still called
   and kept, and fails when the action gets an `extract_` method the
   conditions do not know. Story tests 39/39, `tests/test_e2e*.py` 49 passed.
+  Before/after in-process, the same 2 x 100 turns each (turns 91-100 of the
+  first round under cProfile in both; machine heavily shared, so the times
+  are rough): answers (texts and buttons) identical on all 200 turns; calls
+  to the action server for slot extraction 262 -> 88; p50 per turn over all
+  turns 134.4 -> 117.4 ms, turns 1-10 p50 76.9 -> 71.5 ms.
 """
