@@ -36,9 +36,9 @@ WHY_MISSED = {
     "without context (yes/no, greeting, out_of_scope); 1.05x the baseline means almost "
     "no errors here. Adding training examples based on the errors in the held-out set "
     "would leak that set; see the next steps.",
-    "p95": "A turn still does more than in the reference: 1-3 calls to the action server "
-    "(HTTP and JSON on the same 2 cores; one of them, slot extraction, on every "
-    "message), 2-3 rule and memoization predictions, a redacted SQLite write and reading "
+    "p95": "A turn still does more than in the reference: 0-3 calls to the action server "
+    "(HTTP and JSON on the same 2 cores; slot extraction only when it can return "
+    "something), 2-3 rule and memoization predictions, a redacted SQLite write and reading "
     "the session back. The reference answers with fixed texts from memory. What was "
     "removed per turn is in 'Issue 14: levers tried'.",
     "throughput": "On 2 cores everything is CPU-bound; every turn costs more CPU here (see "
