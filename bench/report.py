@@ -424,6 +424,29 @@ How these figures came about, and what they do not show:
   for recall, as issue 11 asks: a false alarm costs seconds); the macro-F1 floor
   in `make test` went from 0.93 to 0.91 with it. Before this round `blind_3`
   had been scored once.
+- Fourth round (detector, 2026-12-03): a second development set
+  `tests/nlu/ontwikkel_2.yml` (36 acute, 49 non-acute, 97 several-facts
+  messages in three batches, each committed before it was scored), written by
+  a helper from domain knowledge and the contract who never opened a blind set.
+  Changes found on it, all general: situation cues matched per sentence with
+  negation per clause; many more Dutch wordings of refusal, moves, concerns,
+  help in place and the responsibility and meldcode-steps questions; a refusal
+  that is over ("nu werken ze goed mee") is none; "geen" negates only its own
+  noun and no negation reaches a fact after "na/sinds" ("willen geen hulp na de
+  melding"); "moet ik melden?" and "moeder heeft gemeld dat" set no fact;
+  typing errors in fact words are read; the model's acute guess on harm the
+  message places only in the past asks the danger question (nothing when it
+  says it is over); the model's slight doubt (0.1-0.2) asks nothing when the
+  cues read a refusal, a move or concerns after a known referral or report.
+  With the same model, before / after: several facts `ontwikkel` 0.976 / 1.0,
+  `ontwikkel_2` 0.701 / 1.0, `blind` 0.867 / 0.867, `blind_2` 0.833 / 0.917,
+  `blind_3` 0.707 / 0.759, `blind_4` 0.652 / 0.727; acute precision
+  `ontwikkel_2` 0.60 / 0.735, `blind_3` 0.859 / 0.868, `blind_4` 0.729 / 0.772;
+  acute recall unchanged on every set. The blind sets were scored in aggregate
+  only (for `blind_3` also counts of which step families were wrong, which
+  led to the cue kinds for refusal and the two questions); `blind_4` was scored
+  once, old and new code, after the code was frozen. Most remaining false alarms come from
+  the model's acute probability on calm long messages without any danger cue.
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
   the best precision (first round; the blind sets' figures for several
   thresholds had been seen then).
@@ -515,10 +538,12 @@ def _section_issue_11(results: Dict) -> List[str]:
             "(`acuut_testset.yml`, `meerdere_feiten.yml`) existed and were checked on them; "
             "`blind_testset.yml` was written next and scored blind, after which the cues "
             "were broadened from general domain knowledge; `blind_testset_2.yml` was "
-            "written after that and scored once; `blind_testset_3.yml`, the largest, was "
+            "written after that and scored once; `blind_testset_3.yml` was "
             "written blind (its writer saw neither the cues, the training data nor the other "
             "sets), committed before it was scored, and scored after the second and the "
-            "third round. "
+            "third round; `blind_testset_4.yml`, the largest, was written blind in the same "
+            "way by another writer after the third round and committed before it was scored "
+            "for the first time. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]

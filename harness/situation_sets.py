@@ -27,6 +27,12 @@ BLIND_SET_2 = NLU_TESTS / "blind_testset_2.yml"
 # Written blind by someone who saw neither the cues, the training data nor the
 # other sets; larger (79 + 124 + 58); committed before it was scored once.
 BLIND_SET_3 = NLU_TESTS / "blind_testset_3.yml"
+# Written blind by a fourth writer under the same rules (78 + 138 + 66);
+# committed before it was scored.
+BLIND_SET_4 = NLU_TESTS / "blind_testset_4.yml"
+# A second development set (acute, non-acute and multi-fact in one file),
+# written from domain knowledge without seeing the blind sets; tuned on.
+DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
 
 ACUTE_INTENT = "acute_zorgen"
 DANGER_QUESTION = "vraag:direct_gevaar"
@@ -47,10 +53,10 @@ def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
 
 def held_out_texts() -> List[str]:
     texts = []
-    for path in (ACUTE_SET, BLIND_SET, BLIND_SET_2, BLIND_SET_3):
+    for path in (ACUTE_SET, DEV_SET_2, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4):
         sets = acute_set(path)
         texts += sets["acuut"] + sets["niet_acuut"]
-    for path in (MULTI_FACT_SET, BLIND_SET, BLIND_SET_2, BLIND_SET_3):
+    for path in (MULTI_FACT_SET, DEV_SET_2, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4):
         texts += [m["tekst"] for m in multi_fact_set(path)]
     return texts
 

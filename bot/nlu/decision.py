@@ -78,6 +78,12 @@ def decide(
     """`model_intents`: what the NLU model recognised (empty after a fallback);
     `model_doubt`: the model gives acute a probability just below the threshold."""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
+    # The model's acute guess on harm the message places in the past ("als
+    # kind geslagen", "vorig jaar aangifte") asks the question with 112 and
+    # 0800-2000 instead: still safe, and no false alarm.
+    past_doubt = ACUUT in model_intents and not detection.acute and detection.past_only
+    if past_doubt:
+        model_intents = [i for i in model_intents if i != ACUUT]
     found = set(detection.situations)
     if detection.acute:
         found.add(ACUUT)
@@ -92,8 +98,17 @@ def decide(
         found -= {WEIGERING, ZORGEN}
     ordered = tuple(name for name in ANSWER_ORDER if name in found)
 
+    # Past harm the message says is over asks nothing, unless another cue does.
+    # The model's slight doubt alone does not ask when the cues read what the
+    # message is about (a refusal, a move, or concerns after a known referral
+    # or report): there it is the topic's words, and those answers come at
+    # once. A vague "ik maak me zorgen" with doubt still asks.
+    explained = bool(set(detection.situations) - {ZORGEN}) or (
+        bool(detection.situations) and detection.fase is not None
+    )
+    doubt = model_doubt and not explained
     weak = (
-        (detection.weak_danger or model_doubt)
+        (detection.weak_danger or doubt or (past_doubt and not detection.over))
         and ACUUT not in found
         and model_intent not in NO_DANGER_QUESTION
     )
@@ -177,8 +192,12 @@ def analyse_message(
     detection = detect(text or "")
     doubt = question_threshold <= acute_probability(ranking) < acute_threshold
     decision = decide(model_situations(model_intent, ranking, acute_threshold), detection, doubt)
+    intent = decision.intent
+    if intent is None and model_intent == ACUUT and not decision.acuut:
+        # The model's acute guess was dropped (harm long past): its next guess.
+        intent = next((r.get("name") for r in ranking if r.get("name") != ACUUT), FALLBACK)
     return {
-        "intent": decision.intent or model_intent,
+        "intent": intent or model_intent,
         "model_intent": model_intent,
         "situaties": list(decision.situaties),
         "acuut": decision.acuut,

@@ -26,7 +26,8 @@ WEIGERING = "hulp_geweigerd"
 VERHUIZING = "verhuizing"
 COLLEGA = "vermoeden_collega"
 VERANTWOORDELIJKHEID = "vraag_verantwoordelijkheid"
-SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, COLLEGA)
+STAPPEN = "vraag_stappen_meldcode"
+SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, STAPPEN, COLLEGA)
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(
@@ -50,17 +51,21 @@ class Cues:
     time: Tuple[Pattern, ...]
     fresh: Tuple[Pattern, ...]
     past: Tuple[Pattern, ...]
+    now: Tuple[Pattern, ...]
+    over: Tuple[Pattern, ...]
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
     weak: Tuple[Pattern, ...]
     situations: Dict[str, Tuple[Pattern, ...]]
+    refusal_over: Tuple[Pattern, ...]
     reported: Tuple[Pattern, ...]
     referred: Tuple[Pattern, ...]
     veilig_thuis: Tuple[Pattern, ...]
     not_a_report: Tuple[Pattern, ...]
     no_report_made: Tuple[Pattern, ...]
     unsure: Tuple[Pattern, ...]
+    intention: Tuple[Pattern, ...]
     negations: FrozenSet[str]
     negation_reach: int
     negation_after: Pattern
@@ -76,6 +81,9 @@ class Detection:
 
     acute: bool = False
     weak_danger: bool = False
+    # Harm named only in the past, and said to be over (see `Danger`).
+    past_only: bool = False
+    over: bool = False
     situations: Tuple[str, ...] = ()
     fase: Optional[str] = None
     # True: reported to Veilig Thuis; False: the message says it was not.
@@ -111,6 +119,8 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         time=_compile(acute["tijd"], "acuut.tijd"),
         fresh=_compile(acute["vers"], "acuut.vers"),
         past=_compile(acute["verleden"], "acuut.verleden"),
+        now=_compile(acute["nu"], "acuut.nu"),
+        over=_compile(acute["voorbij"], "acuut.voorbij"),
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
@@ -118,17 +128,19 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         situations={
             name: _compile(raw["situaties"][name], f"situaties.{name}") for name in SITUATION_CUES
         },
+        refusal_over=_compile(raw["weigering_voorbij"], "weigering_voorbij"),
         reported=_compile(facts["gemeld"], "feiten.gemeld"),
         referred=_compile(facts["doorverwezen"], "feiten.doorverwezen"),
         veilig_thuis=_compile(facts["veilig_thuis"], "feiten.veilig_thuis"),
         not_a_report=_compile(facts["geen_melding"], "feiten.geen_melding"),
         no_report_made=_compile(facts["niet_gemeld"], "feiten.niet_gemeld"),
         unsure=_compile(facts["onzeker"], "feiten.onzeker"),
+        intention=_compile(facts["voornemen"], "feiten.voornemen"),
         negations=frozenset(negation["woorden"]),
         negation_reach=int(negation["bereik"]),
         negation_after=re.compile(negation["achteraf"]),
         not_a_place=frozenset(raw["geen_plaats"]),
-        typo_words=_by_length(raw["tikfouten"]["woorden"]),
+        typo_words=_by_length(raw["tikfouten"]["woorden"] + raw["tikfouten"]["feitwoorden"]),
         not_a_typo=frozenset(raw["tikfouten"]["geen_tikfout"]),
         typo_min_length=int(raw["tikfouten"]["min_lengte"]),
     )
@@ -175,6 +187,12 @@ def fix_typos(normal: str, cues: Cues) -> str:
     return re.sub(r"[a-z]+", lambda m: typo_fix(m.group(0), cues) or m.group(0), normal)
 
 
+def read_form(text: str, cues: Cues) -> str:
+    """The message as the cues read it: normalised, typing errors in cue words
+    corrected, "veiligthuis" as two words."""
+    return re.sub(r"\bveiligthuis\b", "veilig thuis", fix_typos(normalise(text), cues))
+
+
 def sentences(text: str) -> List[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
@@ -187,20 +205,64 @@ def _any(patterns, text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
-def _is_negated(clause: str, match: re.Match, cues: Cues) -> bool:
-    """A negation word shortly before the cue (not inside it), or at the clause end."""
-    before = _WORD.findall(clause[: match.start()])[-cues.negation_reach :]
-    if any(word in cues.negations for word in before):
+# "geen" negates the noun right after it: "willen geen hulp na de melding"
+# does not negate the report.
+_NOUN_NEGATIONS = frozenset({"geen", "zonder"})
+# A fact after these is taken as given: "werken niet mee sinds de melding".
+_GIVEN_AFTER = frozenset({"na", "sinds", "vanwege", "ondanks", "door"})
+
+
+def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) -> bool:
+    return _negated(clause[: match.start()], match.group(0), clause[match.end() :], cues, inside)
+
+
+def _negated(before_text: str, cue: str, after: str, cues: Cues, inside: bool = False) -> bool:
+    """A negation word shortly before the cue, or at the clause end; with
+    `inside` (facts), also within the cue ("Veilig Thuis is niet
+    ingeschakeld"), but not "geen" before another noun nor a negation before
+    "na/sinds ..." ("willen geen hulp na de melding")."""
+    before = _WORD.findall(before_text)[-cues.negation_reach :]
+    if inside:
+        negated = [
+            i
+            for i, word in enumerate(before)
+            if word in cues.negations
+            and not (word in _NOUN_NEGATIONS and len(before) - i > 3)
+            and not _GIVEN_AFTER.intersection(before[i + 1 :])
+        ]
+        if negated or any(w in cues.negations for w in _WORD.findall(cue)):
+            return True
+    elif any(word in cues.negations for word in before):
         return True
-    return bool(cues.negation_after.match(clause[match.end() :]))
+    return bool(cues.negation_after.match(after))
 
 
-def _positive_match(patterns, clause: str, cues: Cues) -> Optional[bool]:
-    """True: a cue that is not negated; False: only negated cues; None: no cue."""
+def _sentence_cues(patterns, sentence: str, cues: Cues) -> List[int]:
+    """Offsets of the cues in a sentence that are not negated. A cue may reach
+    over "en" ("gaan bij opa en oma wonen"); a negation counts only in the
+    cue's own part of the sentence."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    found = []
+    for pattern in patterns:
+        for match in pattern.finditer(sentence):
+            start = max((b.end() for b in breaks if b.end() <= match.start()), default=0)
+            end = min(
+                (b.start() for b in breaks if b.start() >= match.end()), default=len(sentence)
+            )
+            before, after = sentence[start : match.start()], sentence[match.end() : end]
+            if not _negated(before, match.group(0), after, cues):
+                found.append(match.start())
+    return found
+
+
+def _positive_match(patterns, clause: str, cues: Cues, inside: bool = False) -> Optional[bool]:
+    """True: a cue that is not negated; False: only negated cues; None: no cue.
+    `inside`: a negation within the cue counts (facts; situation cues such as
+    "werkt niet mee" contain their own negation)."""
     found = None
     for pattern in patterns:
         for match in pattern.finditer(clause):
-            if not _is_negated(clause, match, cues):
+            if not _is_negated(clause, match, cues, inside):
                 return True
             found = False
     return found
@@ -211,6 +273,11 @@ class Danger:
     acute: bool = False
     # A harm signal that is neither clearly past nor denied: ask the question.
     weak: bool = False
+    # Harm only in clearly past or earlier parts, no word of now or soon:
+    # the NLU model's acute guess on such a message becomes the question.
+    past_only: bool = False
+    # ... and the message says it is over ("nu gaat het goed"): no question.
+    over: bool = False
 
 
 def _scopes(sentence: str) -> List[Tuple[int, str]]:
@@ -234,7 +301,7 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     cue. Past ("vorig jaar", "is behandeld") holds for its part of the sentence
     unless the sentence also says "vandaag", "weer" or the like."""
     cues = cues or load_cues()
-    normal = fix_typos(normalise(text), cues)
+    normal = read_form(text, cues)
     denied = _any(cues.acute_denied, normal)
     for pattern in cues.harmless:
         normal = pattern.sub(" ", normal)
@@ -267,11 +334,51 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
                 return Danger(acute=True)
             injury = _positive_match(cues.injury, part, cues)
             if injury or _positive_match(cues.violence, part, cues):
-                if nearby_time or (injury and _any(cues.again, sentence)):
+                # "vorige maand van de trap gevallen": some time ago, ask.
+                earlier = _any(cues.earlier, sentence) and not _any(cues.fresh, sentence)
+                if earlier and nearby_time:
+                    weak = True
+                elif nearby_time or (injury and _any(cues.again, sentence)):
                     return Danger(acute=True)
-                weak = weak or (injury and not _any(cues.earlier, sentence))
+                weak = weak or (injury and not earlier)
             weak = weak or _any(cues.weak, part)
-    return Danger(weak=weak)
+    past_only = not denied and _past_only(normal, parts, cues)
+    return Danger(weak=weak, past_only=past_only, over=past_only and _any(cues.over, normal))
+
+
+def _harm(part: str, cues: Cues) -> bool:
+    return bool(
+        _any(cues.acute_specific, part)
+        or _any(cues.acute_general, part)
+        or _positive_match(cues.injury, part, cues)
+        or _positive_match(cues.violence, part, cues)
+        or _any(cues.weak, part)
+    )
+
+
+def _past_only(normal: str, parts, cues: Cues) -> bool:
+    """Harm is named, but only in clearly past parts ("als kind", "vorig
+    jaar") or sentences about some time ago ("vorige maand"); nothing says
+    now, soon, again or still. A sentence without a time word of its own
+    goes on in the time of the sentence before ("Vorige week was er een
+    vechtpartij. Hij had een schaafwond.")."""
+    if _any(cues.now, normal):
+        return False
+    harm_past = False
+    story_past = False
+    for sentence, scopes in parts:
+        earlier = _any(cues.earlier, sentence)
+        any_past = earlier or any(past for _, _, past in scopes)
+        if any_past or _any(cues.time, sentence):
+            story_past = any_past
+        for _, part, past in scopes:
+            if _harm(part, cues):
+                # Fear or "onveilig" is a state, now unless its own part is past.
+                inherited = story_past and not _any(cues.weak, part)
+                if not (past or earlier or inherited):
+                    return False
+                harm_past = True
+    return harm_past
 
 
 def is_acute(text: str, cues: Optional[Cues] = None) -> bool:
@@ -283,14 +390,19 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
     denied, doubted = set(), set()
     for sentence in sentences(text):
         for clause in clauses(sentence):
-            if _any(cues.unsure, clause):
-                # "ik weet niet of er gemeld is": no fact, and no model entity either.
+            if _any(cues.unsure, clause) or _any(cues.intention, clause):
+                # "ik weet niet of er gemeld is", "moet ik melden?": no fact,
+                # and no model entity either.
                 doubted |= {FASE_GEMELD, FASE_DOORVERWEZEN}
                 continue
             mentions_vt = _any(cues.veilig_thuis, clause)
-            report_cues = () if _any(cues.not_a_report, clause) else cues.reported
-            report = _positive_match(report_cues, clause, cues)
-            referral = _positive_match(cues.referred, clause, cues)
+            report_cues = cues.reported
+            if _any(cues.not_a_report, clause):
+                # "moeder heeft gemeld dat ...": nor may the model's entity say so.
+                report_cues = ()
+                doubted.add(FASE_GEMELD)
+            report = _positive_match(report_cues, clause, cues, inside=True)
+            referral = _positive_match(cues.referred, clause, cues, inside=True)
             if referral is not None and mentions_vt and report is None:
                 # "Veilig Thuis is ingeschakeld": a report, whatever the verb.
                 report, referral = referral, None
@@ -313,15 +425,26 @@ def _facts(text: str, cues: Cues) -> Tuple[Optional[str], Optional[bool], Tuple[
     return fase, gemeld, tuple(sorted((denied | doubted) - ({fase} if fase else set())))
 
 
+def _refused_now(text: str, cues: Cues) -> bool:
+    """A refusal cue that no later "nu werken ze goed mee" undoes."""
+    refused = False
+    for sentence in sentences(text):
+        events = [(at, True) for at in _sentence_cues(cues.situations[WEIGERING], sentence, cues)]
+        events += [(at, False) for at in _sentence_cues(cues.refusal_over, sentence, cues)]
+        for _, refusal in sorted(events):
+            refused = refusal
+    return refused
+
+
 def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
     found = []
     for name in SITUATION_CUES:
-        for sentence in sentences(text):
-            if any(
-                _positive_match(cues.situations[name], clause, cues) for clause in clauses(sentence)
-            ):
+        if name == WEIGERING:
+            if _refused_now(text, cues):
                 found.append(name)
-                break
+            continue
+        if any(_sentence_cues(cues.situations[name], s, cues) for s in sentences(text)):
+            found.append(name)
     if COLLEGA in found:
         # Abuse by a colleague is not the meldcode route: no refusal or concern steps.
         found = [COLLEGA]
@@ -331,7 +454,7 @@ def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
 def guess_place(original: str, cues: Cues) -> Optional[str]:
     """A capitalised place after "naar"/"in" in a sentence about a move."""
     for sentence in _SENTENCE_END.split(original):
-        if not _any(cues.situations[VERHUIZING], normalise(sentence)):
+        if not _any(cues.situations[VERHUIZING], read_form(sentence, cues)):
             continue
         for match in _PLACE_AFTER.finditer(sentence):
             place = match.group(1)
@@ -344,7 +467,7 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
     cues = cues or load_cues()
     if not isinstance(text, str) or not text.strip():
         return Detection()
-    normal = normalise(text)
+    normal = read_form(text, cues)
     level = danger(text, cues)
     situations = _situations(normal, cues)
     fase, gemeld, denied = _facts(normal, cues)
@@ -352,6 +475,8 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
     return Detection(
         acute=level.acute,
         weak_danger=level.weak,
+        past_only=level.past_only,
+        over=level.over,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,

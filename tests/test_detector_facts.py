@@ -1,0 +1,219 @@
+"""Several facts in one message and past harm, on wording of their own (no
+model needed): refusal wordings and a refusal that is over, negation scope of
+"gemeld"/"doorverwezen", intentions that are no fact, help in place, moves,
+and the model's acute guess on harm the message places in the past.
+
+The sentences here are written for these tests, not taken from tests/nlu/.
+"""
+
+import pytest
+
+from bot.answer_plan import plan_answers
+from bot.contract import FASE_DOORVERWEZEN, FASE_GEMELD
+from bot.nlu.decision import ACUUT, FALLBACK, TWIJFEL_GEVAAR, analyse_message, decide
+from bot.nlu.detector import (
+    STAPPEN,
+    VERANTWOORDELIJKHEID,
+    VERHUIZING,
+    WEIGERING,
+    ZORGEN,
+    detect,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "de stiefvader doet de voordeur niet open als de gezinscoach aanbelt",
+        "sinds januari houden de ouders de jeugdhulpverleners buiten de deur",
+        "mevrouw zegt dat ze geen enkele hulp meer wil",
+        "vader wil niet dat de jeugdverpleegkundige nog langskomt",
+        "ze kwamen na het intakegesprek niet meer opdagen",
+        "de ouders komen de gemaakte afspraken niet na",
+        "de moeder wil de aanmelding bij de GGZ intrekken",
+        "de ouders hebben de begeleiding opgezegd",
+        "de ouders willen het zelf oplossen",
+        "ze houden de hulpverlening op afstand",
+        "de moeder is na twee gesprekken afgehaakt",
+        "vader ontloopt elk gesprek met de school",
+        "ze reageren niet meer op brieven van het wijkteam",
+        "de ouders staan niet open voor opvoedondersteuning",
+        "moeder heeft geen behoefte aan contact met de jeugdverpleegkundige",
+        "vader negeert alle adviezen van het consultatiebureau",
+        "de ouders hebben bedankt voor verdere begeleiding",
+        "ze wijzen de hulp van de gezinscoach van de hand",
+        "de ouders accepteren geen enkele ondersteuning",
+    ],
+)
+def test_refusal_in_many_word_orders(text):
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In het begin weigerde moeder elk gesprek, maar inmiddels werkt ze goed mee.",
+        "De ouders hielden de hulp lang af. Dat is nu voorbij.",
+        "Vader wees de hulp eerst af. Nu accepteert hij toch de begeleiding.",
+    ],
+)
+def test_a_refusal_that_is_over_is_no_refusal(text):
+    assert WEIGERING not in detect(text).situations
+
+
+def test_a_new_refusal_after_it_was_over_counts_again():
+    text = "Eerst weigerden ze, daarna werkten ze wel mee. Sinds vorige week zeggen ze alles af."
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text, fase, gemeld",
+    [
+        ("de ouders willen geen hulp na de melding bij VT", FASE_GEMELD, True),
+        ("ze werken niet mee sinds onze melding bij Veilig Thuis", FASE_GEMELD, True),
+        ("Veilig Thuis is niet ingeschakeld", None, False),
+        ("we hebben verwezen naar de jeugd-GGZ, niet naar Veilig Thuis", FASE_DOORVERWEZEN, False),
+        ("er is geen contact geweest met Veilig Thuis", None, False),
+        ("Veilig Thuis is op de hoogte van het gezin", FASE_GEMELD, True),
+        ("VT is nog niet op de hoogte", None, False),
+        ("moet ik nu een melding doen bij Veilig Thuis?", None, None),
+        ("ik overweeg het gezin te melden", None, None),
+        ("het gezin staat op de wachtlijst bij de kinder-GGZ", FASE_DOORVERWEZEN, None),
+        ("de gezinscoach is sinds maart betrokken", FASE_DOORVERWEZEN, None),
+        ("ik ben als leerkracht nauw betrokken bij het kind", None, None),
+        ("de moeder heeft gisteren gemeld dat ze naar Ede verhuizen", None, None),
+        ("ik heb de signalen gemeld bij onze aandachtsfunctionaris", None, None),
+        ("wij hebben bij Veilig Thuis gemeld dat de vader drinkt", FASE_GEMELD, True),
+    ],
+)
+def test_what_was_done_and_what_was_not(text, fase, gemeld):
+    found = detect(text)
+    assert (found.fase, found.gemeld_bij_vt) == (fase, gemeld)
+
+
+def test_an_intention_drops_the_models_fase_entity_too():
+    assert FASE_GEMELD in detect("moeten we een melding doen?").denied_fases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ze gaan bij tante en oom in Tiel wonen",
+        "de familie is met de noorderzon vertrokken",
+        "moeder schrijft de kinderen volgende week uit op school",
+        "het gezin heeft een appartement gekocht in Arnhem",
+        "vader gaat emigreren en neemt zijn zoon mee",
+        "vanaf de zomer wonen ze in Dordrecht",
+    ],
+)
+def test_moves_in_other_words(text):
+    assert VERHUIZING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text, situation",
+    [
+        ("er zijn extra zorgen bijgekomen over de jongste", ZORGEN),
+        ("ik heb nog altijd zorgen over het meisje", ZORGEN),
+        ("de thuissituatie verslechtert", ZORGEN),
+        ("wat is mijn rol nog nu het wijkteam het heeft overgenomen?", VERANTWOORDELIJKHEID),
+        ("moet ik de leerling blijven volgen na de verwijzing?", VERANTWOORDELIJKHEID),
+        ("ligt de verantwoordelijkheid nu bij Veilig Thuis?", VERANTWOORDELIJKHEID),
+        ("mag ik het gezin nu loslaten?", VERANTWOORDELIJKHEID),
+        ("moet ik de stappen van de meldcode opnieuw doorlopen?", STAPPEN),
+        ("hoe werkt het afwegingskader bij deze zorgen?", STAPPEN),
+    ],
+)
+def test_concerns_and_the_responsibility_question_in_other_words(text, situation):
+    assert situation in detect(text).situations
+
+
+def test_refusal_and_move_after_a_referral_ask_whether_it_was_reported():
+    text = (
+        "De leerling is aangemeld bij het sociaal wijkteam. De ouders zeggen nu alle "
+        "gesprekken af en gaan in Venlo wonen."
+    )
+    found = detect(text)
+    plan = plan_answers(found.situations, found.fase, found.gemeld_bij_vt)
+    assert [a.situation for a in plan.answers] == ["hulp_geweigerd"]
+    assert plan.question == "gemeld_bij_vt"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een vrouw vertelde dat haar vader haar als kind sloeg. Ze is nu zestig.",
+        "Vorig jaar is de moeder mishandeld door haar toenmalige partner.",
+        "Vorige maand had de jongen een gekneusde pols. Hij had ook een schaafwond.",
+    ],
+)
+def test_the_models_acute_guess_on_past_harm_asks_the_question(text):
+    decision = decide([ACUUT, "zorgen_blijven"], detect(text))
+    assert decision.intent == TWIJFEL_GEVAAR and not decision.acuut
+
+
+def test_past_harm_that_is_over_asks_nothing():
+    text = "Jaren geleden sloeg zijn vader hem. Het gaat nu goed met hem."
+    decision = decide([ACUUT], detect(text))
+    assert not decision.acuut and not decision.twijfel_gevaar
+    ranking = [{"name": ACUUT, "confidence": 0.7}, {"name": "out_of_scope", "confidence": 0.2}]
+    assert analyse_message(text, ACUUT, ranking)["intent"] == "out_of_scope"
+    assert analyse_message(text, ACUUT, ranking[:1])["intent"] == FALLBACK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vroeger sloeg hij haar. Vanavond komt hij terug.",
+        "Vorig jaar gemeld wegens mishandeling. Nu slaat hij haar weer.",
+        "Als kind werd ze geslagen. Ze is bang voor haar vriend.",
+    ],
+)
+def test_past_harm_next_to_something_now_keeps_the_models_acute_guess(text):
+    assert decide([ACUUT], detect(text)).acuut
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik ben bang dat ik iets over het hoofd zie",
+        "de jongen is bang om zijn hond kwijt te raken",
+        "de ouders zijn bang dat hun dochter gepest wordt",
+    ],
+)
+def test_harmless_fears_ask_no_danger_question(text):
+    assert not detect(text).weak_danger
+
+
+def test_fear_of_a_person_still_asks_the_danger_question():
+    assert detect("de jongen is bang voor zijn stiefvader").weak_danger
+
+
+def test_slight_model_doubt_does_not_hide_situations_the_cues_read():
+    ranking = [
+        {"name": "meerdere_situaties", "confidence": 0.85},
+        {"name": ACUUT, "confidence": 0.15},
+    ]
+    text = "De ouders hebben de hulp opgezegd. Ze vertrekken volgende week naar Breda."
+    analysis = analyse_message(text, "meerdere_situaties", ranking)
+    assert analysis["intent"] == "meerdere_situaties" and not analysis["twijfel_gevaar"]
+    vague = analyse_message("ik heb een naar gevoel over dit gezin", "zorgen_blijven", ranking)
+    assert vague["intent"] == TWIJFEL_GEVAAR
+
+
+@pytest.mark.parametrize(
+    "text, situations, fase, gemeld",
+    [
+        ("het gezin is gemelt bij vt en gaat verhuisen", (VERHUIZING,), FASE_GEMELD, True),
+        ("doorverweze naar het cjg, de zorgen blijve", (ZORGEN,), FASE_DOORVERWEZEN, None),
+        ("kind gemeld bij veiligthuis", (), FASE_GEMELD, True),
+        ("we hebben Veilig Thuis gebeld voor advies", (), None, None),
+    ],
+)
+def test_typing_errors_in_situation_and_fact_words(text, situations, fase, gemeld):
+    found = detect(text)
+    assert (found.situations, found.fase, found.gemeld_bij_vt) == (situations, fase, gemeld)
+
+
+def test_thanking_the_assistant_is_no_refusal():
+    assert detect("bedankt voor de hulp!").situations == ()
