@@ -7,7 +7,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.ensemble import TfidfEnsembleClassifier, combine
+from bot.nlu.ensemble import SoftmaxSVM, TfidfEnsembleClassifier, combine
 
 EXAMPLES = {
     "hulp_geweigerd": ["ouders weigeren hulp", "ze willen geen hulp", "vader weigert alles"],
@@ -62,3 +62,26 @@ def test_without_intents_in_the_training_data_diet_alone_decides(tmp_path):
     message = Message(data={TEXT: "hallo", INTENT: {"name": "groet", "confidence": 0.9}})
     [result] = loaded.process([message])
     assert result.get(INTENT)["name"] == "groet"
+
+
+def test_svm_probabilities_follow_its_decision_and_sharpen_with_temperature():
+    texts = [t for texts in EXAMPLES.values() for t in texts]
+    intents = [i for i, texts in EXAMPLES.items() for _ in texts]
+    soft = SoftmaxSVM(1.0, 1.0).fit(texts, intents)
+    sharp = SoftmaxSVM(1.0, 10.0).fit(texts, intents)
+    new = ["vader weigert de hulp", "ze verhuizen naar Zwolle"]
+    for model in (soft, sharp):
+        rows = model.predict_proba(new)
+        assert abs(rows.sum(axis=1) - 1.0).max() < 1e-9
+        predicted = [model.classes_[row.argmax()] for row in rows]
+        assert predicted == list(model.pipeline.predict(new))
+    assert sharp.predict_proba(new).max(axis=1).min() > soft.predict_proba(new).max(axis=1).max()
+
+
+def test_svm_with_two_intents_gives_two_probabilities():
+    texts = EXAMPLES["groet"] + EXAMPLES["verhuizing"]
+    intents = ["groet"] * 3 + ["verhuizing"] * 3
+    model = SoftmaxSVM(1.0, 10.0).fit(texts, intents)
+    [row] = model.predict_proba(["goedemorgen"])
+    assert row.shape == (2,)
+    assert model.classes_[row.argmax()] == "groet"
