@@ -108,7 +108,7 @@ class TfidfEnsembleClassifier(GraphComponent):
         # weight: DIET's share in the product; C: the SVM's inverse
         # regularisation; temperature: how sharp its probabilities are;
         # ranking_length as DIET.
-        return {"weight": 0.5, "C": 1.0, "temperature": 10.0, "ranking_length": 10}
+        return {"weight": 0.5, "C": 1.0, "temperature": 5.0, "ranking_length": 10}
 
     def __init__(
         self,
