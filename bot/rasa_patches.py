@@ -85,9 +85,13 @@ def event_classes_remembered() -> None:
 def install() -> None:
     auth_token_from_environment()
     event_classes_remembered()
-    from bot import action_request, extract_slots, model_load
+    from bot import action_request, extract_slots, gc_after_load, model_load
 
     model_load.install()
+    if not gc_after_load.install():
+        logger.warning(
+            "Rasa-versie zonder load_agent_on_start: gc.freeze na het laden overgeslagen."
+        )
     if not extract_slots.install():
         logger.warning(
             "Rasa-versie zonder _execute_custom_action: elke slotextractie-aanroep blijft."
