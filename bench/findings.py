@@ -187,4 +187,16 @@ counting the stored events 0.05 s, commit 0.03 s).
   are rough): answers (texts and buttons) identical on all 200 turns; calls
   to the action server for slot extraction 262 -> 88; p50 per turn over all
   turns 134.4 -> 117.4 ms, turns 1-10 p50 76.9 -> 71.5 ms.
+- **`gc.freeze()` after the agent is loaded** (`bot/gc_after_load.py`,
+  installed by `bot/rasa_patches.py`). Two full `make bench` runs of
+  2026-12-03 afternoon gave p95 at turn 100 of 341 and 334 ms against 70 ms at
+  turn 1; per-turn latencies of two 100-turn conversations through REST
+  (`bench.servers.running_ours`, the bench conversation) showed why: medians
+  grew smoothly (56-63 ms at turns 1-10 to 137-151 ms at turns 91-100), but
+  single turns took 551-586 ms where their neighbours took 100-150 ms: Python's
+  full garbage collections walking every object of the loaded model. With
+  `gc.freeze()` after loading (three runs of 2 x 100 turns): no turn above
+  250 ms after the first; medians 47-68 ms at turns 1-10 and 112-143 ms at
+  turns 91-100. New objects are collected as before
+  (`tests/test_gc_after_load.py`).
 """
