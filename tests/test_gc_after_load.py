@@ -27,9 +27,15 @@ def test_install_wraps_rasas_load_once():
 
     original = run.load_agent_on_start
     try:
+        # Another test may have installed the patches already: start from
+        # Rasa's own, unwrapped function.
+        async def rasas_load(*args, **kwargs):
+            return None
+
+        run.load_agent_on_start = rasas_load
         assert gc_after_load.install()
         wrapped = run.load_agent_on_start
-        assert wrapped is not original and wrapped.freezes
+        assert wrapped is not rasas_load and wrapped.freezes
         assert gc_after_load.install()
         assert run.load_agent_on_start is wrapped  # not wrapped twice
     finally:
