@@ -96,6 +96,9 @@ test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: gedeelde assistent plus se
 bench: install ## Benchmark (~15 min, niet in make test): schrijft docs/benchmarks.md
 	$(PY) -m bench $(BENCH_ARGS)
 
+bench-session-split: install $(MODEL_STAMP) ## Experiment (~10 min): een nieuwe sessie om de 20 beurten, beurt 1 tegen beurt 100
+	$(PY) -m bench.session_split
+
 test-stories: $(MODEL_STAMP) ## Alleen de gesprekstests (tests/test_*.yml) met rasa test core; elke fout telt
 	$(BOT) rasa test core --model models --stories tests \
 		--fail-on-prediction-errors --out results/core
