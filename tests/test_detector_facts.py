@@ -98,6 +98,23 @@ def test_an_intention_drops_the_models_fase_entity_too():
 @pytest.mark.parametrize(
     "text",
     [
+        "na de melding blijf ik me zorgen maken",
+        "Na onze melding blijven wij ons zorgen maken.",
+        "sinds de melding bij VT blijven we ons zorgen maken over de jongen",
+    ],
+)
+def test_worrying_after_a_report_is_no_intention_to_report(text):
+    found = detect(text)
+    assert (found.fase, found.gemeld_bij_vt) == (FASE_GEMELD, True)
+
+
+def test_making_a_report_is_still_an_intention():
+    assert FASE_GEMELD in detect("moet ik nu een melding maken bij Veilig Thuis?").denied_fases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "ze gaan bij tante en oom in Tiel wonen",
         "de familie is met de noorderzon vertrokken",
         "moeder schrijft de kinderen volgende week uit op school",
