@@ -16,13 +16,7 @@ from harness.nlu_data import (
     set_f1,
 )
 from harness.situation_sets import (
-    ACUTE_SET,
-    BLIND_SET,
-    BLIND_SET_2,
-    BLIND_SET_3,
-    BLIND_SET_4,
-    DEV_SET_2,
-    MULTI_FACT_SET,
+    SCORED_SETS,
     acute_scores,
     acute_set,
     multi_fact_scores,
@@ -128,14 +122,7 @@ def model_intent(parsed: Dict) -> str:
 def parse_issue_11_sets(model: Path) -> Dict[str, Dict]:
     """Acute and multi-fact held-out sets, parsed once by the whole pipeline:
     the development sets of the targets and the blind sets."""
-    sets = {
-        "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
-        "ontwikkel_2": (DEV_SET_2, DEV_SET_2),
-        "blind": (BLIND_SET, BLIND_SET),
-        "blind_2": (BLIND_SET_2, BLIND_SET_2),
-        "blind_3": (BLIND_SET_3, BLIND_SET_3),
-        "blind_4": (BLIND_SET_4, BLIND_SET_4),
-    }
+    sets = SCORED_SETS
     texts = []
     for acute_path, multi_path in sets.values():
         acute = acute_set(acute_path)

@@ -30,9 +30,23 @@ BLIND_SET_3 = NLU_TESTS / "blind_testset_3.yml"
 # Written blind by a fourth writer under the same rules (78 + 138 + 66);
 # committed before it was scored.
 BLIND_SET_4 = NLU_TESTS / "blind_testset_4.yml"
+# Written blind by a fifth writer (81 + 136 + 58), committed before it was
+# scored; scored after detector round 5.
+BLIND_SET_5 = NLU_TESTS / "blind_testset_5.yml"
 # A second development set (acute, non-acute and multi-fact in one file),
 # written from domain knowledge without seeing the blind sets; tuned on.
 DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
+
+# Every scored set: name -> (file with acute and non-acute, file with multi-fact).
+SCORED_SETS = {
+    "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
+    "ontwikkel_2": (DEV_SET_2, DEV_SET_2),
+    "blind": (BLIND_SET, BLIND_SET),
+    "blind_2": (BLIND_SET_2, BLIND_SET_2),
+    "blind_3": (BLIND_SET_3, BLIND_SET_3),
+    "blind_4": (BLIND_SET_4, BLIND_SET_4),
+    "blind_5": (BLIND_SET_5, BLIND_SET_5),
+}
 
 ACUTE_INTENT = "acute_zorgen"
 DANGER_QUESTION = "vraag:direct_gevaar"
@@ -53,11 +67,10 @@ def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
 
 def held_out_texts() -> List[str]:
     texts = []
-    for path in (ACUTE_SET, DEV_SET_2, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4):
-        sets = acute_set(path)
+    for acute_path, multi_path in SCORED_SETS.values():
+        sets = acute_set(acute_path)
         texts += sets["acuut"] + sets["niet_acuut"]
-    for path in (MULTI_FACT_SET, DEV_SET_2, BLIND_SET, BLIND_SET_2, BLIND_SET_3, BLIND_SET_4):
-        texts += [m["tekst"] for m in multi_fact_set(path)]
+        texts += [m["tekst"] for m in multi_fact_set(multi_path)]
     return texts
 
 

@@ -11,13 +11,7 @@ import pytest
 
 from harness.nlu_data import parse_texts_with
 from harness.situation_sets import (
-    ACUTE_SET,
-    BLIND_SET,
-    BLIND_SET_2,
-    BLIND_SET_3,
-    BLIND_SET_4,
-    DEV_SET_2,
-    MULTI_FACT_SET,
+    SCORED_SETS,
     acute_scores,
     held_out_texts,
     multi_fact_scores,
@@ -49,14 +43,7 @@ def scores(parsed):
             "acuut": acute_scores(parsed, acute_path),
             "meerdere_feiten": multi_fact_scores(parsed, multi_path),
         }
-        for name, acute_path, multi_path in (
-            ("ontwikkel", ACUTE_SET, MULTI_FACT_SET),
-            ("ontwikkel_2", DEV_SET_2, DEV_SET_2),
-            ("blind", BLIND_SET, BLIND_SET),
-            ("blind_2", BLIND_SET_2, BLIND_SET_2),
-            ("blind_3", BLIND_SET_3, BLIND_SET_3),
-            ("blind_4", BLIND_SET_4, BLIND_SET_4),
-        )
+        for name, (acute_path, multi_path) in SCORED_SETS.items()
     }
     results = PROJECT_ROOT / "results"
     results.mkdir(exist_ok=True)
