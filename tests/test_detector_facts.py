@@ -217,3 +217,123 @@ def test_typing_errors_in_situation_and_fact_words(text, situations, fase, gemel
 
 def test_thanking_the_assistant_is_no_refusal():
     assert detect("bedankt voor de hulp!").situations == ()
+
+
+# Round 5: wordings of persisting concerns, refusals, moves, facts and the
+# responsibility question that professionals use in longer messages.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De zorgen over het gewicht en de kleding van de tweeling zijn gebleven.",
+        "De signalen rond de oudste dochter en haar broertje blijven.",
+        "Na ons gesprek met de ouders blijven er nog steeds signalen.",
+        "Ook na de doorverwijzing komt de jongen zonder ontbijt naar school.",
+        "Ondanks onze melding gaat de situatie thuis gewoon door.",
+        "We zijn nog steeds bezorgd over de peuter.",
+        "Ik vermoed nog altijd dat er thuis iets misgaat.",
+        "Ik zie nog steeds dat het meisje schrikt van harde geluiden.",
+        "Intussen blijft de zuigeling slecht drinken.",
+    ],
+)
+def test_persisting_concerns_in_longer_wordings(text):
+    assert ZORGEN in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De kinderen blijven voorlopig bij hun tante wonen.",
+        "Ik heb zorgen of de jongen na de zomer op deze school kan blijven zitten.",
+        "Ik ben bezorgd over een leerling die vaak huilt.",
+        "Sinds de doorverwijzing gaat het veel beter met het meisje.",
+        "Ik zie dat hij zich goed ontwikkelt.",
+    ],
+)
+def test_no_persisting_concerns_without_a_word_that_they_persist(text):
+    assert ZORGEN not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moeder laat weten dat ze niet meer meewerkt aan het plan.",
+        "Vader zegt dat hij geen jeugdhulpverlener meer binnenlaat.",
+        "De ouders hebben het advies van de kinderarts niet opgevolgd.",
+        "Ze blijft de afspraken met de gezinscoach steeds ontlopen.",
+        "De ouders willen de therapie van hun zoon stopzetten.",
+        "De jongere wil niet meer naar het maatschappelijk werk.",
+    ],
+)
+def test_refusals_in_subordinate_clauses_and_other_orders(text):
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moeder werkt goed mee aan het plan.",
+        "Vader laat de gezinscoach elke week binnen.",
+        "De ouders hebben het advies van de kinderarts goed opgevolgd.",
+        "De therapie is afgerond en de ouders zijn tevreden.",
+        "De jongere gaat graag naar het maatschappelijk werk.",
+    ],
+)
+def test_cooperation_is_no_refusal(text):
+    assert WEIGERING not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin gaat na de kerstvakantie naar Assen.",
+        "De familie vertrekt eind van de maand naar Roermond.",
+        "Mevrouw gaat over twee weken bij haar zoon in Zeist wonen.",
+    ],
+)
+def test_moves_with_a_time_in_between(text):
+    assert VERHUIZING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin gaat elke zondag naar de kerk.",
+        "Het gezin gaat in de zomer naar opa in het dorp.",
+        "Het gezin gaat volgende week naar het wijkteam voor een gesprek.",
+    ],
+)
+def test_a_visit_is_no_move(text):
+    assert VERHUIZING not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text, fase, gemeld",
+    [
+        ("Veilig Thuis is niet ingelicht over het gezin.", None, False),
+        ("Veilig Thuis is vorige maand ingelicht.", FASE_GEMELD, True),
+        ("Het team heeft besloten om niet te melden.", None, False),
+        ("Ik weet niet meer of mijn collega het gezin heeft gemeld.", None, None),
+        ("Ik weet niet zeker of er is doorverwezen.", None, None),
+    ],
+)
+def test_more_wordings_of_what_was_done(text, fase, gemeld):
+    found = detect(text)
+    assert (found.fase, found.gemeld_bij_vt) == (fase, gemeld)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin is gemeld en verhuist. Ligt de verantwoordelijkheid nu nog bij mij?",
+        "Wat is onze verantwoordelijkheid als het gezin naar Venray verhuist?",
+        "Moeten we als school nog iets doen nu het CJG erbij is?",
+    ],
+)
+def test_the_responsibility_question_in_more_words(text):
+    assert VERANTWOORDELIJKHEID in detect(text).situations
+
+
+def test_no_responsibility_question_in_a_plain_report():
+    assert VERANTWOORDELIJKHEID not in detect("We hebben het gezin gemeld bij VT.").situations
