@@ -337,3 +337,139 @@ def test_the_responsibility_question_in_more_words(text):
 
 def test_no_responsibility_question_in_a_plain_report():
     assert VERANTWOORDELIJKHEID not in detect("We hebben het gezin gemeld bij VT.").situations
+
+
+# Round 5: false acute answers on messages without danger now.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Niets wijst op direct gevaar, maar de zorgen over het verzuim blijven.",
+        "Er is geen sprake van acuut gevaar, het gaat om de hygiene.",
+    ],
+)
+def test_danger_denied_in_other_words_is_not_acute(text):
+    assert not detect(text).acute
+
+
+def test_a_real_danger_word_next_to_a_denied_one_still_asks():
+    found = detect("Niets wijst op gevaar, al zei vader gisteren dat hij haar gaat vermoorden.")
+    assert found.acute or found.weak_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De buurvrouw sloeg gisteren meteen alarm toen de kat weg was.",
+        "Vader dreigde vandaag zijn dochter van school te halen als we de hulp doorzetten.",
+        "De moeder dreigde vorige week met een advocaat, nu is het weer rustig.",
+        "We hebben vandaag een vermoeden van kindermishandeling besproken in het zorgteam.",
+        "Ik wil nu weten wat de meldcode huiselijk geweld en kindermishandeling van mij vraagt.",
+        "Kun je me vandaag uitleggen wanneer je een situatie acuut noemt?",
+    ],
+)
+def test_harmless_uses_of_danger_words_are_not_acute(text):
+    assert not detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vader sloeg haar gisteren, ik sla nu alarm.",
+        "Vader dreigde vandaag zijn dochter iets aan te doen.",
+        "Vandaag vertelde het meisje dat haar stiefvader haar mishandelt.",
+        "Het is acuut: moeder belt vanuit de badkamer.",
+    ],
+)
+def test_the_same_words_with_real_danger_stay_acute(text):
+    assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drie jaar geleden werd vader opgepakt voor geweld, toen is er een huisverbod gekomen. Hij woont nu in Spanje.",
+        "In zijn jeugd werd de man door zijn vader geslagen. Nu vraagt hij hoe hij zijn eigen kind opvoedt.",
+        "Een opa vertelt over de klappen die hij in de oorlog kreeg. Hij woont nu in een verzorgingshuis.",
+        "Moeder heeft oude littekens op haar armen. Ik wil weten hoe ik dat vastleg.",
+    ],
+)
+def test_harm_clearly_in_the_past_is_not_acute(text):
+    found = detect(text)
+    assert not found.acute and found.past_only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vorig jaar werd ze geslagen, toen ik vandaag kwam had ze weer een blauw oog.",
+        "Vorig jaar was er geweld. Toen hij gisteren thuiskwam, sloeg hij haar weer.",
+    ],
+)
+def test_toen_with_a_word_of_today_stays_acute(text):
+    assert detect(text).acute
+
+
+def test_violence_that_is_over_now_is_no_time_of_the_harm():
+    text = "Moeder kreeg hulp vanwege geweld van haar ex, dat is nu voorbij."
+    assert not detect(text).acute
+    assert detect("Moeder kreeg hulp vanwege geweld van haar ex, dat gebeurt nu.").acute
+
+
+def test_bruises_some_weeks_old_ask_no_question_but_a_babys_age_stays_acute():
+    old = detect("Er is geen melding gedaan. Het kind heeft blauwe plekken van een paar weken oud.")
+    assert not old.acute and not old.weak_danger
+    assert detect("Een baby van drie weken oud heeft een blauwe plek op zijn wang.").acute
+
+
+def test_passing_a_house_in_fear_of_a_dog_is_no_fear_of_home():
+    assert not detect("Het meisje durft niet langs het huis met de grote hond.").acute
+    assert detect("Het meisje durft niet naar huis.").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jongens speelden vandaag politie en boef en riepen dat ze elkaar gingen doodschieten.",
+        "Hij vertelt vandaag over een game waarin hij met een pistool iedereen neerschiet.",
+    ],
+)
+def test_a_pretend_game_asks_the_question_instead_of_acute(text):
+    found = detect(text)
+    assert not found.acute and found.weak_danger
+    assert decide([ACUUT], found).intent == TWIJFEL_GEVAAR
+
+
+def test_a_real_threat_next_to_a_game_stays_acute():
+    text = "De jongens speelden een game. Vandaag zei zijn vader dat hij hem gaat vermoorden."
+    assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De politie kwam vorig jaar langs voor een burenruzie. Sindsdien is het rustig.",
+        "Het kind woont nu bij oma en het gaat goed.",
+        "De ex van mevrouw heeft een contactverbod en er is niets meer gebeurd.",
+    ],
+)
+def test_the_models_acute_guess_on_a_calm_message_asks_the_question(text):
+    found = detect(text)
+    assert found.calm and not found.acute
+    decision = decide([ACUUT], found)
+    assert decision.intent == TWIJFEL_GEVAAR and not decision.acuut
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sindsdien is het rustig, maar vanavond komt hij weer thuis.",
+        "Hij slaat haar, maar het gaat goed met de kinderen.",
+        "Het gaat goed op school, alleen is ze bang voor haar vader.",
+    ],
+)
+def test_calm_words_next_to_harm_or_a_word_of_now_keep_the_models_acute_guess(text):
+    found = detect(text)
+    assert not found.calm
+    assert decide([ACUUT], found).acuut
