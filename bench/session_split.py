@@ -55,7 +55,9 @@ def measure(url: str, rounds: int, turns: int) -> Dict[str, Dict]:
         async with session() as client:
             for number in range(rounds):
                 print(f"ronde {number + 1} van {rounds}", flush=True)
-                for name in ("one_session", "split") if number % 2 == 0 else ("split", "one_session"):
+                for name in (
+                    ("one_session", "split") if number % 2 == 0 else ("split", "one_session")
+                ):
                     await one(client, name)
 
     asyncio.run(run())
@@ -79,8 +81,10 @@ def main() -> int:
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "session-split.json").write_text(json.dumps(result, indent=2) + "\n")
     for name in ("one_session", "split"):
-        print(f"{name}: p95 ms per beurt {result[name]['p95_ms_at_turn']}, "
-              f"beurt 100 / beurt 1 = {result[name]['last_over_first']}")
+        print(
+            f"{name}: p95 ms per beurt {result[name]['p95_ms_at_turn']}, "
+            f"beurt 100 / beurt 1 = {result[name]['last_over_first']}"
+        )
     return 0
 
 
