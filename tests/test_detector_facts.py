@@ -473,3 +473,19 @@ def test_calm_words_next_to_harm_or_a_word_of_now_keep_the_models_acute_guess(te
     found = detect(text)
     assert not found.calm
     assert decide([ACUUT], found).acuut
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jonge vader is bang dat hij tekortschiet als opvoeder.",
+        "Oma is bang dat de buurt zal denken dat ze niet goed voor het kind zorgt.",
+    ],
+)
+def test_fear_of_failing_or_of_what_others_think_asks_no_question(text):
+    assert not detect(text).weak_danger
+
+
+def test_fear_of_what_a_person_will_do_still_asks_the_question():
+    found = detect("Moeder is bang dat haar ex de kinderen iets aandoet.")
+    assert found.weak_danger or found.acute
