@@ -432,7 +432,7 @@ def test_passing_a_house_in_fear_of_a_dog_is_no_fear_of_home():
     "text",
     [
         "De jongens speelden vandaag politie en boef en riepen dat ze elkaar gingen doodschieten.",
-        "Hij vertelt vandaag over een game waarin hij met een pistool iedereen neerschiet.",
+        "Hij vertelt vandaag dat hij in een schietspel met een pistool iedereen neerschiet.",
     ],
 )
 def test_a_pretend_game_asks_the_question_instead_of_acute(text):
@@ -441,8 +441,14 @@ def test_a_pretend_game_asks_the_question_instead_of_acute(text):
     assert decide([ACUUT], found).intent == TWIJFEL_GEVAAR
 
 
-def test_a_real_threat_next_to_a_game_stays_acute():
-    text = "De jongens speelden een game. Vandaag zei zijn vader dat hij hem gaat vermoorden."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jongens speelden oorlogje. Vandaag zei zijn vader dat hij hem gaat vermoorden.",
+        "Tijdens het gamen bedreigt een onbekende man hem met de dood in de chat.",
+    ],
+)
+def test_a_real_threat_next_to_a_game_stays_acute(text):
     assert detect(text).acute
 
 
@@ -450,7 +456,7 @@ def test_a_real_threat_next_to_a_game_stays_acute():
     "text",
     [
         "De politie kwam vorig jaar langs voor een burenruzie. Sindsdien is het rustig.",
-        "Het kind woont nu bij oma en het gaat goed.",
+        "Het kind is vorig jaar bij oma gaan wonen en het gaat goed.",
         "De ex van mevrouw heeft een contactverbod en er is niets meer gebeurd.",
     ],
 )
@@ -467,6 +473,8 @@ def test_the_models_acute_guess_on_a_calm_message_asks_the_question(text):
         "Sindsdien is het rustig, maar vanavond komt hij weer thuis.",
         "Hij slaat haar, maar het gaat goed met de kinderen.",
         "Het gaat goed op school, alleen is ze bang voor haar vader.",
+        # calm words without anything before now: no sign that danger is past
+        "Moeder voelt zich veilig bij ons, vader staat voor de deur.",
     ],
 )
 def test_calm_words_next_to_harm_or_a_word_of_now_keep_the_models_acute_guess(text):

@@ -56,6 +56,7 @@ class Cues:
     now: Tuple[Pattern, ...]
     over: Tuple[Pattern, ...]
     pretend: Tuple[Pattern, ...]
+    over_since: Tuple[Pattern, ...]
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
@@ -129,6 +130,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         now=_compile(acute["nu"], "acuut.nu"),
         over=_compile(acute["voorbij"], "acuut.voorbij"),
         pretend=_compile(acute["spel"], "acuut.spel"),
+        over_since=_compile(acute["voorbij_sinds"], "acuut.voorbij_sinds"),
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
@@ -287,8 +289,9 @@ class Danger:
     # ... and the message says it is over ("nu gaat het goed"): no question.
     over: bool = False
     # No harm named (or only in the past), and the message says it is calm
-    # now ("sindsdien is het rustig", "er is niets meer gebeurd"), with no word
-    # of now or again elsewhere: the model's acute guess becomes the question.
+    # now after something before ("sindsdien is het rustig", "er is niets meer
+    # gebeurd", "vorig jaar ..., nu gaat het goed"), with no word of now or
+    # again elsewhere: the model's acute guess becomes the question.
     calm: bool = False
     # Harm named only in sentences about a pretend game ("speelden politie en
     # boef"): the model's acute guess becomes the question.
@@ -378,6 +381,7 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
         not weak
         and not past_only
         and over
+        and any(_any(group, normal) for group in (cues.past, cues.earlier, cues.over_since))
         and not _any(cues.now, _without(cues.over, normal))
         and not harm_now
     )
