@@ -26,9 +26,12 @@ BLIND_SET = NLU_TESTS / "blind_testset.yml"
 BLIND_SET_2 = NLU_TESTS / "blind_testset_2.yml"
 # Written blind by someone who saw neither the cues, the training data nor the
 # other sets; larger (79 + 124 + 58); committed before it was scored once.
+# Its errors were used for development in rounds 4 and 5: no longer blind.
 BLIND_SET_3 = NLU_TESTS / "blind_testset_3.yml"
 # Written blind by a fourth writer under the same rules (78 + 138 + 66);
-# committed before it was scored.
+# committed before it was scored, scored twice in round 4 (old and new code).
+# Used for development in round 5 (its errors, with those of BLIND_SET_3 and
+# DEV_SET_2, guided the detector's cues): no longer blind, like BLIND_SET_3.
 BLIND_SET_4 = NLU_TESTS / "blind_testset_4.yml"
 # Written blind by a fifth writer (81 + 136 + 58), committed before it was
 # scored; scored after detector round 5.

@@ -234,3 +234,283 @@ def test_typing_errors_in_situation_and_fact_words(text, situations, fase, gemel
 
 def test_thanking_the_assistant_is_no_refusal():
     assert detect("bedankt voor de hulp!").situations == ()
+
+
+# Round 5: wordings of persisting concerns, refusals, moves, facts and the
+# responsibility question that professionals use in longer messages.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De zorgen over het gewicht en de kleding van de tweeling zijn gebleven.",
+        "De signalen rond de oudste dochter en haar broertje blijven.",
+        "Na ons gesprek met de ouders blijven er nog steeds signalen.",
+        "Ook na de doorverwijzing komt de jongen zonder ontbijt naar school.",
+        "Ondanks onze melding gaat de situatie thuis gewoon door.",
+        "We zijn nog steeds bezorgd over de peuter.",
+        "Ik vermoed nog altijd dat er thuis iets misgaat.",
+        "Ik zie nog steeds dat het meisje schrikt van harde geluiden.",
+        "Intussen blijft de zuigeling slecht drinken.",
+    ],
+)
+def test_persisting_concerns_in_longer_wordings(text):
+    assert ZORGEN in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De kinderen blijven voorlopig bij hun tante wonen.",
+        "Ik heb zorgen of de jongen na de zomer op deze school kan blijven zitten.",
+        "Ik ben bezorgd over een leerling die vaak huilt.",
+        "Sinds de doorverwijzing gaat het veel beter met het meisje.",
+        "Ik zie dat hij zich goed ontwikkelt.",
+    ],
+)
+def test_no_persisting_concerns_without_a_word_that_they_persist(text):
+    assert ZORGEN not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moeder laat weten dat ze niet meer meewerkt aan het plan.",
+        "Vader zegt dat hij geen jeugdhulpverlener meer binnenlaat.",
+        "De ouders hebben het advies van de kinderarts niet opgevolgd.",
+        "Ze blijft de afspraken met de gezinscoach steeds ontlopen.",
+        "De ouders willen de therapie van hun zoon stopzetten.",
+        "De jongere wil niet meer naar het maatschappelijk werk.",
+    ],
+)
+def test_refusals_in_subordinate_clauses_and_other_orders(text):
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moeder werkt goed mee aan het plan.",
+        "Vader laat de gezinscoach elke week binnen.",
+        "De ouders hebben het advies van de kinderarts goed opgevolgd.",
+        "De therapie is afgerond en de ouders zijn tevreden.",
+        "De jongere gaat graag naar het maatschappelijk werk.",
+    ],
+)
+def test_cooperation_is_no_refusal(text):
+    assert WEIGERING not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin gaat na de kerstvakantie naar Assen.",
+        "De familie vertrekt eind van de maand naar Roermond.",
+        "Mevrouw gaat over twee weken bij haar zoon in Zeist wonen.",
+    ],
+)
+def test_moves_with_a_time_in_between(text):
+    assert VERHUIZING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin gaat elke zondag naar de kerk.",
+        "Het gezin gaat in de zomer naar opa in het dorp.",
+        "Het gezin gaat volgende week naar het wijkteam voor een gesprek.",
+    ],
+)
+def test_a_visit_is_no_move(text):
+    assert VERHUIZING not in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text, fase, gemeld",
+    [
+        ("Veilig Thuis is niet ingelicht over het gezin.", None, False),
+        ("Veilig Thuis is vorige maand ingelicht.", FASE_GEMELD, True),
+        ("Het team heeft besloten om niet te melden.", None, False),
+        ("Ik weet niet meer of mijn collega het gezin heeft gemeld.", None, None),
+        ("Ik weet niet zeker of er is doorverwezen.", None, None),
+    ],
+)
+def test_more_wordings_of_what_was_done(text, fase, gemeld):
+    found = detect(text)
+    assert (found.fase, found.gemeld_bij_vt) == (fase, gemeld)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Het gezin is gemeld en verhuist. Ligt de verantwoordelijkheid nu nog bij mij?",
+        "Wat is onze verantwoordelijkheid als het gezin naar Venray verhuist?",
+        "Moeten we als school nog iets doen nu het CJG erbij is?",
+    ],
+)
+def test_the_responsibility_question_in_more_words(text):
+    assert VERANTWOORDELIJKHEID in detect(text).situations
+
+
+def test_no_responsibility_question_in_a_plain_report():
+    assert VERANTWOORDELIJKHEID not in detect("We hebben het gezin gemeld bij VT.").situations
+
+
+# Round 5: false acute answers on messages without danger now.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Niets wijst op direct gevaar, maar de zorgen over het verzuim blijven.",
+        "Er is geen sprake van acuut gevaar, het gaat om de hygiene.",
+    ],
+)
+def test_danger_denied_in_other_words_is_not_acute(text):
+    assert not detect(text).acute
+
+
+def test_a_real_danger_word_next_to_a_denied_one_still_asks():
+    found = detect("Niets wijst op gevaar, al zei vader gisteren dat hij haar gaat vermoorden.")
+    assert found.acute or found.weak_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De buurvrouw sloeg gisteren meteen alarm toen de kat weg was.",
+        "Vader dreigde vandaag zijn dochter van school te halen als we de hulp doorzetten.",
+        "De moeder dreigde vorige week met een advocaat, nu is het weer rustig.",
+        "We hebben vandaag een vermoeden van kindermishandeling besproken in het zorgteam.",
+        "Ik wil nu weten wat de meldcode huiselijk geweld en kindermishandeling van mij vraagt.",
+        "Kun je me vandaag uitleggen wanneer je een situatie acuut noemt?",
+    ],
+)
+def test_harmless_uses_of_danger_words_are_not_acute(text):
+    assert not detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vader sloeg haar gisteren, ik sla nu alarm.",
+        "Vader dreigde vandaag zijn dochter iets aan te doen.",
+        "Vandaag vertelde het meisje dat haar stiefvader haar mishandelt.",
+        "Het is acuut: moeder belt vanuit de badkamer.",
+    ],
+)
+def test_the_same_words_with_real_danger_stay_acute(text):
+    assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Drie jaar geleden werd vader opgepakt voor geweld, toen is er een huisverbod gekomen. Hij woont nu in Spanje.",
+        "In zijn jeugd werd de man door zijn vader geslagen. Nu vraagt hij hoe hij zijn eigen kind opvoedt.",
+        "Een opa vertelt over de klappen die hij in de oorlog kreeg. Hij woont nu in een verzorgingshuis.",
+        "Moeder heeft oude littekens op haar armen. Ik wil weten hoe ik dat vastleg.",
+    ],
+)
+def test_harm_clearly_in_the_past_is_not_acute(text):
+    found = detect(text)
+    assert not found.acute and found.past_only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vorig jaar werd ze geslagen, toen ik vandaag kwam had ze weer een blauw oog.",
+        "Vorig jaar was er geweld. Toen hij gisteren thuiskwam, sloeg hij haar weer.",
+    ],
+)
+def test_toen_with_a_word_of_today_stays_acute(text):
+    assert detect(text).acute
+
+
+def test_violence_that_is_over_now_is_no_time_of_the_harm():
+    text = "Moeder kreeg hulp vanwege geweld van haar ex, dat is nu voorbij."
+    assert not detect(text).acute
+    assert detect("Moeder kreeg hulp vanwege geweld van haar ex, dat gebeurt nu.").acute
+
+
+def test_bruises_some_weeks_old_ask_no_question_but_a_babys_age_stays_acute():
+    old = detect("Er is geen melding gedaan. Het kind heeft blauwe plekken van een paar weken oud.")
+    assert not old.acute and not old.weak_danger
+    assert detect("Een baby van drie weken oud heeft een blauwe plek op zijn wang.").acute
+
+
+def test_passing_a_house_in_fear_of_a_dog_is_no_fear_of_home():
+    assert not detect("Het meisje durft niet langs het huis met de grote hond.").acute
+    assert detect("Het meisje durft niet naar huis.").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jongens speelden vandaag politie en boef en riepen dat ze elkaar gingen doodschieten.",
+        "Hij vertelt vandaag dat hij in een schietspel met een pistool iedereen neerschiet.",
+    ],
+)
+def test_a_pretend_game_asks_the_question_instead_of_acute(text):
+    found = detect(text)
+    assert not found.acute and found.weak_danger
+    assert decide([ACUUT], found).intent == TWIJFEL_GEVAAR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jongens speelden oorlogje. Vandaag zei zijn vader dat hij hem gaat vermoorden.",
+        "Tijdens het gamen bedreigt een onbekende man hem met de dood in de chat.",
+    ],
+)
+def test_a_real_threat_next_to_a_game_stays_acute(text):
+    assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De politie kwam vorig jaar langs voor een burenruzie. Sindsdien is het rustig.",
+        "Het kind is vorig jaar bij oma gaan wonen en het gaat goed.",
+        "De ex van mevrouw heeft een contactverbod en er is niets meer gebeurd.",
+    ],
+)
+def test_the_models_acute_guess_on_a_calm_message_asks_the_question(text):
+    found = detect(text)
+    assert found.calm and not found.acute
+    decision = decide([ACUUT], found)
+    assert decision.intent == TWIJFEL_GEVAAR and not decision.acuut
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sindsdien is het rustig, maar vanavond komt hij weer thuis.",
+        "Hij slaat haar, maar het gaat goed met de kinderen.",
+        "Het gaat goed op school, alleen is ze bang voor haar vader.",
+        # calm words without anything before now: no sign that danger is past
+        "Moeder voelt zich veilig bij ons, vader staat voor de deur.",
+    ],
+)
+def test_calm_words_next_to_harm_or_a_word_of_now_keep_the_models_acute_guess(text):
+    found = detect(text)
+    assert not found.calm
+    assert decide([ACUUT], found).acuut
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De jonge vader is bang dat hij tekortschiet als opvoeder.",
+        "Oma is bang dat de buurt zal denken dat ze niet goed voor het kind zorgt.",
+    ],
+)
+def test_fear_of_failing_or_of_what_others_think_asks_no_question(text):
+    assert not detect(text).weak_danger
+
+
+def test_fear_of_what_a_person_will_do_still_asks_the_question():
+    found = detect("Moeder is bang dat haar ex de kinderen iets aandoet.")
+    assert found.weak_danger or found.acute

@@ -79,9 +79,15 @@ def decide(
     `model_doubt`: the model gives acute a probability just below the threshold."""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
     # The model's acute guess on harm the message places in the past ("als
-    # kind geslagen", "vorig jaar aangifte") asks the question with 112 and
-    # 0800-2000 instead: still safe, and no false alarm.
-    past_doubt = ACUUT in model_intents and not detection.acute and detection.past_only
+    # kind geslagen", "vorig jaar aangifte"), or on a message that names no
+    # harm and says it is calm now ("sindsdien is het rustig"), or on harm in
+    # a pretend game only ("speelden politie en boef"), asks the
+    # question with 112 and 0800-2000 instead: still safe, and no false alarm.
+    past_doubt = (
+        ACUUT in model_intents
+        and not detection.acute
+        and (detection.past_only or detection.calm or detection.pretend)
+    )
     if past_doubt:
         model_intents = [i for i in model_intents if i != ACUUT]
     found = set(detection.situations)

@@ -36,6 +36,8 @@ _CLAUSE_BREAK = re.compile(
 # Where a new part of a sentence starts, for the reach of "vorig jaar".
 _SCOPE_BREAK = re.compile(r"[,:]|(?=\b(?:maar|en|nu|sindsdien|daarna|toch|inmiddels|intussen)\b)")
 _WORD = re.compile(r"\w+")
+# A part of a sentence that starts with "toen" (then, at that time).
+_THEN = re.compile(r"\s*toen\b")
 _PLACE_AFTER = re.compile(
     r"\b(?:naar|in)\s+((?:'s-)?[A-Z][\w'-]+(?:\s+(?:aan|op|bij|den|de|in)\s+(?:den\s+)?[A-Z][\w'-]+)*)"
 )
@@ -53,6 +55,8 @@ class Cues:
     past: Tuple[Pattern, ...]
     now: Tuple[Pattern, ...]
     over: Tuple[Pattern, ...]
+    pretend: Tuple[Pattern, ...]
+    over_since: Tuple[Pattern, ...]
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
@@ -84,6 +88,10 @@ class Detection:
     # Harm named only in the past, and said to be over (see `Danger`).
     past_only: bool = False
     over: bool = False
+    # No harm named now, and the message says all is well (see `Danger`).
+    calm: bool = False
+    # Harm named only in a pretend game (see `Danger`).
+    pretend: bool = False
     situations: Tuple[str, ...] = ()
     fase: Optional[str] = None
     # True: reported to Veilig Thuis; False: the message says it was not.
@@ -121,6 +129,8 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         past=_compile(acute["verleden"], "acuut.verleden"),
         now=_compile(acute["nu"], "acuut.nu"),
         over=_compile(acute["voorbij"], "acuut.voorbij"),
+        pretend=_compile(acute["spel"], "acuut.spel"),
+        over_since=_compile(acute["voorbij_sinds"], "acuut.voorbij_sinds"),
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
@@ -278,6 +288,14 @@ class Danger:
     past_only: bool = False
     # ... and the message says it is over ("nu gaat het goed"): no question.
     over: bool = False
+    # No harm named (or only in the past), and the message says it is calm
+    # now after something before ("sindsdien is het rustig", "er is niets meer
+    # gebeurd", "vorig jaar ..., nu gaat het goed"), with no word of now or
+    # again elsewhere: the model's acute guess becomes the question.
+    calm: bool = False
+    # Harm named only in sentences about a pretend game ("speelden politie en
+    # boef"): the model's acute guess becomes the question.
+    pretend: bool = False
 
 
 def _scopes(sentence: str) -> List[Tuple[int, str]]:
@@ -306,18 +324,31 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     for pattern in cues.harmless:
         normal = pattern.sub(" ", normal)
     parts = []
+    before = False  # whether the part before this one is clearly past
     for sentence in sentences(normal):
         recent = _any(cues.fresh, sentence)
-        scopes = [
-            (start, part, _any(cues.past, part) and not recent) for start, part in _scopes(sentence)
-        ]
-        parts.append((sentence, scopes))
+        # A pretend game ("politie en boef", a shooter game) is no real harm:
+        # its sentence counts as a past one (a specific cue asks the question).
+        pretend = _any(cues.pretend, sentence)
+        scopes = []
+        for start, part in _scopes(sentence):
+            # "toen" (then) goes on in the time of the part before it:
+            # "twee jaar geleden mishandeld, toen is de politie gekomen".
+            past = (
+                pretend
+                or (_any(cues.past, part) or (before and _THEN.match(part) is not None))
+                and not recent
+            )
+            scopes.append((start, part, past))
+            before = past
+        parts.append((sentence, scopes, pretend))
     # A time word in a part of a sentence that is not clearly past.
     timed = [
-        any(not past and _any(cues.time, part) for _, part, past in scopes) for _, scopes in parts
+        any(not past and _any(cues.time, part) for _, part, past in scopes)
+        for _, scopes, _ in parts
     ]
     weak = False
-    for index, (sentence, scopes) in enumerate(parts):
+    for index, (sentence, scopes, _) in enumerate(parts):
         for pattern in cues.acute_specific:
             for match in pattern.finditer(sentence):
                 past = next(p for start, _, p in reversed(scopes) if start <= match.start())
@@ -342,8 +373,30 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
                     return Danger(acute=True)
                 weak = weak or (injury and not earlier)
             weak = weak or _any(cues.weak, part)
-    past_only = not denied and _past_only(normal, parts, cues)
-    return Danger(weak=weak, past_only=past_only, over=past_only and _any(cues.over, normal))
+    real = [(sentence, scopes) for sentence, scopes, pretend in parts if not pretend]
+    past_only = not denied and _past_only(normal, real, cues)
+    over = _any(cues.over, normal)
+    harm_now = any(_harm(part, cues) for _, scopes in real for _, part, past in scopes if not past)
+    calm = (
+        not weak
+        and not past_only
+        and over
+        and any(_any(group, normal) for group in (cues.past, cues.earlier, cues.over_since))
+        and not _any(cues.now, _without(cues.over, normal))
+        and not harm_now
+    )
+    pretend = not harm_now and any(
+        _harm(sentence, cues) for sentence, _, pretend in parts if pretend
+    )
+    return Danger(
+        weak=weak, past_only=past_only, over=past_only and over, calm=calm, pretend=pretend
+    )
+
+
+def _without(patterns, text: str) -> str:
+    for pattern in patterns:
+        text = pattern.sub(" ", text)
+    return text
 
 
 def _harm(part: str, cues: Cues) -> bool:
@@ -477,6 +530,8 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
         weak_danger=level.weak,
         past_only=level.past_only,
         over=level.over,
+        calm=level.calm,
+        pretend=level.pretend,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,
