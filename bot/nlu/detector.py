@@ -60,6 +60,7 @@ class Cues:
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
     harmless: Tuple[Pattern, ...]
+    suspicion: Tuple[Pattern, ...]
     weak: Tuple[Pattern, ...]
     situations: Dict[str, Tuple[Pattern, ...]]
     refusal_over: Tuple[Pattern, ...]
@@ -134,6 +135,7 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
         harmless=_compile(acute["onschuldig"], "acuut.onschuldig"),
+        suspicion=_compile(acute["vermoeden"], "acuut.vermoeden"),
         weak=_compile(acute["zwak"], "acuut.zwak"),
         situations={
             name: _compile(raw["situaties"][name], f"situaties.{name}") for name in SITUATION_CUES
@@ -321,7 +323,8 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     cues = cues or load_cues()
     normal = read_form(text, cues)
     denied = _any(cues.acute_denied, normal)
-    for pattern in cues.harmless:
+    suspected = _any(cues.suspicion, normal)
+    for pattern in (*cues.harmless, *cues.suspicion):
         normal = pattern.sub(" ", normal)
     parts = []
     before = False  # whether the part before this one is clearly past
@@ -347,7 +350,8 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
         any(not past and _any(cues.time, part) for _, part, past in scopes)
         for _, scopes, _ in parts
     ]
-    weak = False
+    # "een vermoeden van mishandeling, vanavond moet ze weer naar huis": ask.
+    weak = suspected and not denied and any(timed)
     for index, (sentence, scopes, _) in enumerate(parts):
         for pattern in cues.acute_specific:
             for match in pattern.finditer(sentence):
