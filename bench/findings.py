@@ -199,4 +199,24 @@ counting the stored events 0.05 s, commit 0.03 s).
   250 ms after the first; medians 47-68 ms at turns 1-10 and 112-143 ms at
   turns 91-100. New objects are collected as before
   (`tests/test_gc_after_load.py`).
+- **Shorter sessions, case slots carried over** (experiment, not shipped;
+  `make bench-session-split`, bench/session_split.py, results/session-split.json).
+  One server, a warm-up conversation, then 4 rounds of the 100-turn growth
+  conversation, alternating: as one session, and with `/session_start` sent
+  between turns every 20 turns (Rasa 3.6's own way to start a session from
+  outside; `carry_over_slots_to_new_session: true` keeps the case). p95 at
+  turn 1 / 10 / 50 / 100: one session 44.6 / 51.7 / 80.2 / 115.5 ms (turn 100
+  / turn 1 = 2.59), new session every 20 turns 43.9 / 53.8 / 49.6 / 64.6 ms
+  (1.47); no turn without an answer in either. So the growth is the session's
+  length: Rasa 3.6 reads the session back, replays it and computes its states
+  for every prediction. It is not shipped: Rasa 3.6 starts a session only
+  after `session_expiration_time` without messages or on `/session_start`,
+  and a new session in the middle of a conversation drops the dialogue
+  context that rules and memoization use (a question just asked, such as
+  "Is er nu direct gevaar?", a form that is running, the follow-up buttons).
+  Doing it safely would need "rest points" where the next answer provably
+  does not depend on the turns before, proven on every conversation test; we
+  chose the same answers over a faster turn 100. A first run of the
+  experiment without a warm-up conversation measured a cold turn 1 (208 ms)
+  and is not used.
 """
