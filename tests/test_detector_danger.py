@@ -173,6 +173,8 @@ def test_harm_without_a_time_asks_the_danger_question(text):
         "we hebben vorige maand gemeld omdat ze vaak blauwe plekken had",
         "ze heeft geen blauwe plekken en er is niets gebeurd",
         "in 2021 is de jongen uit huis geplaatst",
+        # a suspicion without a time word is what the meldcode is about, no event
+        "wij hadden een vermoeden van verwaarlozing en hebben doorverwezen",
     ],
 )
 def test_past_or_denied_harm_stays_non_acute_and_asks_nothing(text):
@@ -185,6 +187,9 @@ def test_past_or_denied_harm_stays_non_acute_and_asks_nothing(text):
     [
         "vorig jaar dreigde vader haar te vermoorden, nu woont hij ver weg",
         "geen direct gevaar, maar hij heeft gedreigd met een mes",
+        # a suspicion with a time word: safety first
+        "ik heb een vermoeden van mishandeling en hij moet vanavond weer naar huis",
+        "sinds vanochtend hebben wij een vermoeden van kindermishandeling bij een peuter",
     ],
 )
 def test_a_strong_cue_in_the_past_or_next_to_a_denial_asks_the_question(text):

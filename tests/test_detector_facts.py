@@ -17,7 +17,6 @@ from bot.nlu.detector import (
     VERHUIZING,
     WEIGERING,
     ZORGEN,
-    danger,
     detect,
 )
 
@@ -515,20 +514,3 @@ def test_fear_of_failing_or_of_what_others_think_asks_no_question(text):
 def test_fear_of_what_a_person_will_do_still_asks_the_question():
     found = detect("Moeder is bang dat haar ex de kinderen iets aandoet.")
     assert found.weak_danger or found.acute
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ik heb een vermoeden van mishandeling en hij moet vanavond weer naar huis",
-        "sinds vanochtend hebben wij een vermoeden van kindermishandeling bij een peuter",
-    ],
-)
-def test_a_suspicion_with_a_time_word_asks_the_danger_question(text):
-    found = danger(text)
-    assert found.weak and not found.acute
-
-
-def test_a_suspicion_without_a_time_word_is_no_danger_signal():
-    found = danger("wij hadden een vermoeden van verwaarlozing en hebben doorverwezen")
-    assert not (found.acute or found.weak)
