@@ -62,6 +62,8 @@ ACUTE_BY_KIND = {
     "police": "de politie is vannacht bij het gezin geweest na een ruzie",
     "112 called": "de buren hebben net 112 gebeld",
     "exploitation": "ik denk dat een loverboy haar dwingt tot seks met mannen",
+    "emergency care refused": "hij heeft een diepe wond aan zijn been en de ouders willen niet naar de eerste hulp",
+    "no doctor for an injury": "de peuter heeft een gezwollen oog maar moeder wil geen dokter erbij",
 }
 
 
@@ -173,6 +175,9 @@ def test_harm_without_a_time_asks_the_danger_question(text):
         "we hebben vorige maand gemeld omdat ze vaak blauwe plekken had",
         "ze heeft geen blauwe plekken en er is niets gebeurd",
         "in 2021 is de jongen uit huis geplaatst",
+        # emergency care refused, but the injury was long ago or there is none
+        "twee jaar geleden had ze een snee en weigerde vader de eerste hulp, dat is genezen",
+        "de ouders weigeren een behandeling in het ziekenhuis voor zijn astma",
         # a suspicion without a time word is what the meldcode is about, no event
         "wij hadden een vermoeden van verwaarlozing en hebben doorverwezen",
     ],
