@@ -504,7 +504,12 @@ How these figures came about, and what they do not show:
   are an earlier signal"), so their several-facts figures are no longer
   blind either. `blind_2`'s one acute miss (a head wound, emergency care
   refused) was seen too and left alone: a cue for it would have been fitted
-  on a set outside this round's three. The danger question on non-acute messages rose where a
+  on a set outside this round's three. Afterwards a general cue was added
+  from domain knowledge, with sentences of its own: an injury for which
+  emergency care is refused ("willen niet naar de eerste hulp", "wil geen
+  dokter erbij") counts as acute. It changed no figure on the development
+  sets or the held-out set (`blind_2` recall stays 0.967: its message is
+  worded otherwise, and no cue was fitted to it). The danger question on non-acute messages rose where a
   false alarm became the question (`blind_4` 9 to 16 of 138). Review after the
   round: "een vermoeden van mishandeling" had been removed as harmless, so
   "ik heb een vermoeden van mishandeling en hij moet vanavond weer naar huis"
