@@ -217,7 +217,7 @@ def test_model_doubt_asks_the_danger_question_and_the_threshold_still_answers():
     text = "ik maak me zorgen over dit gezin"
     calm = analyse_message(text, "zorgen_blijven", ranking(0.01))
     doubt = analyse_message(text, "zorgen_blijven", ranking(0.15))
-    acute = analyse_message(text, "zorgen_blijven", ranking(0.3))
+    acute = analyse_message(text, "zorgen_blijven", ranking(0.6))
     assert calm["intent"] == "zorgen_blijven"
     assert doubt["intent"] == TWIJFEL_GEVAAR and doubt["twijfel_gevaar"]
     assert acute["intent"] == ACUUT
@@ -225,3 +225,74 @@ def test_model_doubt_asks_the_danger_question_and_the_threshold_still_answers():
     assert lower["intent"] == "zorgen_blijven"
     # A goodbye never gets the question, also when the model doubts.
     assert analyse_message("doei", "afscheid", ranking(0.15))["intent"] == "afscheid"
+
+
+def test_the_models_unsure_acute_guess_without_any_word_of_harm_asks_the_question():
+    def ranking(p):
+        return [{"name": "zorgen_blijven", "confidence": 1 - p}, {"name": ACUUT, "confidence": p}]
+
+    calm = "Wij hebben het gezin aangemeld bij het wijkteam, wat verwacht ik nu van hen?"
+    unsure = analyse_message(calm, "zorgen_blijven", ranking(0.3))
+    assert unsure["intent"] == TWIJFEL_GEVAAR and not unsure["acuut"]
+    # the model sure of itself: the acute answer, also without a cue
+    assert analyse_message(calm, "zorgen_blijven", ranking(0.7))["intent"] == ACUUT
+    assert analyse_message(calm, "zorgen_blijven", ranking(0.3), sure_threshold=0.25)["acuut"]
+    # one word of harm or fear next to the unsure guess: the acute answer
+    for harmed in (
+        "Hij heeft haar geslagen, wat verwacht ik nu van het wijkteam?",
+        "De jongen is bang voor zijn stiefvader, wat verwacht ik nu van het wijkteam?",
+        "Ik heb een vermoeden van mishandeling, wat verwacht ik nu van het wijkteam?",
+    ):
+        assert analyse_message(harmed, "zorgen_blijven", ranking(0.3))["intent"] == ACUUT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # verb forms and words the cues missed
+        "De vader appte vanmiddag dat hij er een einde aan maakt.",
+        "Een zuigeling van drie weken met bloedingen in het oogwit, niemand weet hoe.",
+        "Vanochtend greep haar man haar bij de keel.",
+        "Hij heeft haar gisteren gestalkt tot aan de deur van de opvang.",
+        # a time sentences away does not make the past part of the sentence now
+        "Vorig jaar gemeld, vandaag heeft ze weer een snee in haar arm.",
+    ],
+)
+def test_round_six_cues_read_acute_danger(text):
+    assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a part that is only a time sets the time of the part after it
+        "Mijn cliente kreeg, acht jaar terug, een mes op haar keel van haar toenmalige man.",
+        "Tijdens haar vorige relatie werd ze met een mes bedreigd.",
+        "Uit het dossier blijkt dat hij in de jaren tachtig zijn broer heeft bedreigd.",
+        # harmless: sports, peers, phobias, the classroom, a denied plan
+        "De keeper sloeg de bal vandaag hard weg.",
+        "Op het plein schopte hij vanochtend een klasgenoot tijdens het tikkertje.",
+        "Het meisje rende vandaag de klas uit, gevlucht voor een wesp.",
+        "Hij is bang voor honden en durfde vanochtend niet langs het veld.",
+        "Ze zegt dat ze geen plannen heeft om zichzelf iets aan te doen, ze heeft nu een behandelaar.",
+        # scars are old harm: at most the question
+        "Hij heeft nu littekens op zijn rug.",
+    ],
+)
+def test_round_six_cues_give_no_acute_answer(text):
+    assert not detect(text).acute
+
+
+def test_a_denied_plan_does_not_hide_a_threat_next_to_it():
+    text = "Ze heeft geen plannen om zichzelf iets aan te doen, maar vader dreigt haar te slaan."
+    assert detect(text).acute
+
+
+def test_a_suspicion_asks_only_with_a_real_time_word_near_it():
+    asks = "Ik heb een vermoeden van mishandeling. Vanavond moet hij weer naar huis."
+    assert detect(asks).weak_danger
+    far = (
+        "We hebben doorverwezen vanwege signalen van verwaarlozing. De zorgen blijven. "
+        "Nu zegt vader dat hij het wijkteam niet meer binnenlaat."
+    )
+    assert not detect(far).weak_danger

@@ -15,6 +15,7 @@ from bot.nlu.detector import (
     STAPPEN,
     VERANTWOORDELIJKHEID,
     VERHUIZING,
+    VRAAG_VT,
     WEIGERING,
     ZORGEN,
     detect,
@@ -514,3 +515,50 @@ def test_fear_of_failing_or_of_what_others_think_asks_no_question(text):
 def test_fear_of_what_a_person_will_do_still_asks_the_question():
     found = detect("Moeder is bang dat haar ex de kinderen iets aandoet.")
     assert found.weak_danger or found.acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We hebben gemeld, maar ik zie nog dezelfde signalen bij de jongste.",
+        "Doorverwezen naar de jeugdarts, het blijft zorgelijk in dat gezin.",
+        "Na de verwijzing naar het CJG blijft de jongen vertellen over ruzie thuis.",
+        "Ze zijn naar het wijkteam verwezen, maar hij heeft nog steeds geen schoenen die passen.",
+        "Sinds de melding is de peuter weer afgevallen.",
+    ],
+)
+def test_round_six_persisting_concerns_in_other_words(text):
+    assert ZORGEN in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Na de doorverwijzing gaat het nog steeds goed met haar.",
+        "Het kind is nog steeds in behandeling bij de jeugd-GGZ en het loopt goed.",
+    ],
+)
+def test_still_going_well_is_no_persisting_concern(text):
+    assert ZORGEN not in detect(text).situations
+
+
+def test_a_zorgmelding_at_veilig_thuis_is_a_report():
+    found = detect("Na onze zorgmelding bij VT in maart is het stil gebleven.")
+    assert found.fase == FASE_GEMELD and found.gemeld_bij_vt is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De ouders weigeren alle hulp. Wat is het telefoonnummer van Veilig Thuis?",
+        "Het gezin verhuist naar Deventer; hoe bereik ik VT?",
+        "Sinds de melding blijven de zorgen. Is Veilig Thuis in het weekend bereikbaar?",
+    ],
+)
+def test_a_question_how_to_reach_veilig_thuis_next_to_a_case_is_answered_too(text):
+    situations = decide([], detect(text)).situaties
+    assert VRAAG_VT in situations and len(situations) >= 2
+
+
+def test_someone_unreachable_for_veilig_thuis_is_no_question_about_it():
+    assert VRAAG_VT not in detect("Moeder is niet bereikbaar voor Veilig Thuis.").situations

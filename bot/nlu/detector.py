@@ -27,7 +27,8 @@ VERHUIZING = "verhuizing"
 COLLEGA = "vermoeden_collega"
 VERANTWOORDELIJKHEID = "vraag_verantwoordelijkheid"
 STAPPEN = "vraag_stappen_meldcode"
-SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, STAPPEN, COLLEGA)
+VRAAG_VT = "vraag_veilig_thuis"
+SITUATION_CUES = (WEIGERING, ZORGEN, VERHUIZING, VERANTWOORDELIJKHEID, STAPPEN, VRAAG_VT, COLLEGA)
 
 _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _CLAUSE_BREAK = re.compile(
@@ -36,6 +37,12 @@ _CLAUSE_BREAK = re.compile(
 # Where a new part of a sentence starts, for the reach of "vorig jaar".
 _SCOPE_BREAK = re.compile(r"[,:]|(?=\b(?:maar|en|nu|sindsdien|daarna|toch|inmiddels|intussen)\b)")
 _WORD = re.compile(r"\w+")
+# What may stand next to a past time in a part that is only that time:
+# "tien jaar terug", "al ruim twee jaar geleden".
+_TIME_FILLERS = frozenset(
+    "een twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig "
+    "vijftig paar enkele al ruim bijna zo n ongeveer wel meer dan".split()
+) | {str(n) for n in range(100)}
 # A part of a sentence that starts with "toen" (then, at that time).
 _THEN = re.compile(r"\s*toen\b")
 _PLACE_AFTER = re.compile(
@@ -93,6 +100,8 @@ class Detection:
     calm: bool = False
     # Harm named only in a pretend game (see `Danger`).
     pretend: bool = False
+    # Any word of harm, fear or suspicion in the message (see `Danger`).
+    harm_named: bool = False
     situations: Tuple[str, ...] = ()
     fase: Optional[str] = None
     # True: reported to Veilig Thuis; False: the message says it was not.
@@ -298,6 +307,8 @@ class Danger:
     # Harm named only in sentences about a pretend game ("speelden politie en
     # boef"): the model's acute guess becomes the question.
     pretend: bool = False
+    # Any word of harm, fear or suspicion, also in the past or in a game.
+    harm_named: bool = False
 
 
 def _scopes(sentence: str) -> List[Tuple[int, str]]:
@@ -323,11 +334,12 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     cues = cues or load_cues()
     normal = read_form(text, cues)
     denied = _any(cues.acute_denied, normal)
-    suspected = _any(cues.suspicion, normal)
+    suspected = [_any(cues.suspicion, sentence) for sentence in sentences(normal)]
     for pattern in (*cues.harmless, *cues.suspicion):
         normal = pattern.sub(" ", normal)
     parts = []
     before = False  # whether the part before this one is clearly past
+    bare = False  # ... and holds nothing but its time ("tien jaar terug")
     for sentence in sentences(normal):
         recent = _any(cues.fresh, sentence)
         # A pretend game ("politie en boef", a shooter game) is no real harm:
@@ -337,13 +349,16 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
         for start, part in _scopes(sentence):
             # "toen" (then) goes on in the time of the part before it:
             # "twee jaar geleden mishandeld, toen is de politie gekomen".
+            # A part that is only a time (", tien jaar terug,") sets the
+            # time of the part after it.
             past = (
                 pretend
-                or (_any(cues.past, part) or (before and _THEN.match(part) is not None))
+                or (_any(cues.past, part) or bare or (before and _THEN.match(part) is not None))
                 and not recent
             )
             scopes.append((start, part, past))
             before = past
+            bare = past and set(_WORD.findall(_without(cues.past, part))) <= _TIME_FILLERS
         parts.append((sentence, scopes, pretend))
     # A time word in a part of a sentence that is not clearly past.
     timed = [
@@ -351,7 +366,19 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
         for _, scopes, _ in parts
     ]
     # "een vermoeden van mishandeling, vanavond moet ze weer naar huis": ask.
-    weak = suspected and not denied and any(timed)
+    # Not for a bare "nu" ("nu zegt vader ..."), nor a time sentences away.
+    weak = not denied and any(
+        suspected[index] and any(_strong_time(part, cues) for part in nearby)
+        for index in range(len(parts))
+        for nearby in [
+            [
+                part
+                for _, scopes, _ in parts[max(index - 1, 0) : index + 2]
+                for _, part, past in scopes
+                if not past
+            ]
+        ]
+    )
     for index, (sentence, scopes, _) in enumerate(parts):
         for pattern in cues.acute_specific:
             for match in pattern.finditer(sentence):
@@ -392,8 +419,21 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     pretend = not harm_now and any(
         _harm(sentence, cues) for sentence, _, pretend in parts if pretend
     )
+    named = any(suspected) or any(_harm(sentence, cues) for sentence, _, _ in parts)
     return Danger(
-        weak=weak, past_only=past_only, over=past_only and over, calm=calm, pretend=pretend
+        weak=weak,
+        past_only=past_only,
+        over=past_only and over,
+        calm=calm,
+        pretend=pretend,
+        harm_named=named,
+    )
+
+
+def _strong_time(part: str, cues: Cues) -> bool:
+    """A time word of the harm's moment other than a bare "nu"."""
+    return any(
+        match.group(0).strip() != "nu" for pattern in cues.time for match in pattern.finditer(part)
     )
 
 
@@ -536,6 +576,7 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
         over=level.over,
         calm=level.calm,
         pretend=level.pretend,
+        harm_named=level.harm_named,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,
