@@ -34,8 +34,17 @@ BLIND_SET_3 = NLU_TESTS / "blind_testset_3.yml"
 # DEV_SET_2, guided the detector's cues): no longer blind, like BLIND_SET_3.
 BLIND_SET_4 = NLU_TESTS / "blind_testset_4.yml"
 # Written blind by a fifth writer (81 + 136 + 58), committed before it was
-# scored; scored after detector round 5.
+# scored; scored in aggregate before and after detector round 5, then used for
+# development in round 6: no longer blind.
 BLIND_SET_5 = NLU_TESTS / "blind_testset_5.yml"
+# Written blind by a sixth writer (88 + 146 + 67), committed before it was
+# scored; scored in aggregate before and after round 6, then used for
+# development in round 7: no longer blind.
+BLIND_SET_6 = NLU_TESTS / "blind_testset_6.yml"
+# Written blind by a seventh writer (84 + 152 + 64), committed before it was
+# scored; scored in aggregate only, with the code before round 6, after round
+# 6 and after round 7.
+BLIND_SET_7 = NLU_TESTS / "blind_testset_7.yml"
 # A second development set (acute, non-acute and multi-fact in one file),
 # written from domain knowledge without seeing the blind sets; tuned on.
 DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
@@ -49,6 +58,8 @@ SCORED_SETS = {
     "blind_3": (BLIND_SET_3, BLIND_SET_3),
     "blind_4": (BLIND_SET_4, BLIND_SET_4),
     "blind_5": (BLIND_SET_5, BLIND_SET_5),
+    "blind_6": (BLIND_SET_6, BLIND_SET_6),
+    "blind_7": (BLIND_SET_7, BLIND_SET_7),
 }
 
 ACUTE_INTENT = "acute_zorgen"

@@ -217,7 +217,7 @@ def test_model_doubt_asks_the_danger_question_and_the_threshold_still_answers():
     text = "ik maak me zorgen over dit gezin"
     calm = analyse_message(text, "zorgen_blijven", ranking(0.01))
     doubt = analyse_message(text, "zorgen_blijven", ranking(0.15))
-    acute = analyse_message(text, "zorgen_blijven", ranking(0.6))
+    acute = analyse_message(text, "zorgen_blijven", ranking(0.3))
     assert calm["intent"] == "zorgen_blijven"
     assert doubt["intent"] == TWIJFEL_GEVAAR and doubt["twijfel_gevaar"]
     assert acute["intent"] == ACUUT
@@ -225,25 +225,6 @@ def test_model_doubt_asks_the_danger_question_and_the_threshold_still_answers():
     assert lower["intent"] == "zorgen_blijven"
     # A goodbye never gets the question, also when the model doubts.
     assert analyse_message("doei", "afscheid", ranking(0.15))["intent"] == "afscheid"
-
-
-def test_the_models_unsure_acute_guess_without_any_word_of_harm_asks_the_question():
-    def ranking(p):
-        return [{"name": "zorgen_blijven", "confidence": 1 - p}, {"name": ACUUT, "confidence": p}]
-
-    calm = "Wij hebben het gezin aangemeld bij het wijkteam, wat verwacht ik nu van hen?"
-    unsure = analyse_message(calm, "zorgen_blijven", ranking(0.3))
-    assert unsure["intent"] == TWIJFEL_GEVAAR and not unsure["acuut"]
-    # the model sure of itself: the acute answer, also without a cue
-    assert analyse_message(calm, "zorgen_blijven", ranking(0.7))["intent"] == ACUUT
-    assert analyse_message(calm, "zorgen_blijven", ranking(0.3), sure_threshold=0.25)["acuut"]
-    # one word of harm or fear next to the unsure guess: the acute answer
-    for harmed in (
-        "Hij heeft haar geslagen, wat verwacht ik nu van het wijkteam?",
-        "De jongen is bang voor zijn stiefvader, wat verwacht ik nu van het wijkteam?",
-        "Ik heb een vermoeden van mishandeling, wat verwacht ik nu van het wijkteam?",
-    ):
-        assert analyse_message(harmed, "zorgen_blijven", ranking(0.3))["intent"] == ACUUT
 
 
 @pytest.mark.parametrize(
@@ -296,3 +277,23 @@ def test_a_suspicion_asks_only_with_a_real_time_word_near_it():
         "Nu zegt vader dat hij het wijkteam niet meer binnenlaat."
     )
     assert not detect(far).weak_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hypothetisch: een kind zegt dat het vanavond niet meer wil leven, wie bel ik?",
+        "Stel dat een leerling vandaag vertelt dat ze geslagen wordt, wat dan?",
+        "Een collega riep vanmiddag als grap dat ze die ouder wel kon wurgen.",
+        "De wijkagent gaf vandaag een gastles over wapens en vuurwerk.",
+        "Ze keek een film waarin een vader zijn kinderen ontvoert naar het buitenland.",
+    ],
+)
+def test_hypotheticals_jokes_and_lessons_give_no_acute_answer(text):
+    found = detect(text)
+    assert not found.acute
+
+
+def test_a_real_threat_after_a_hypothetical_sentence_stays_acute():
+    text = "Stel dat het misgaat, wat dan? Vader dreigt vanavond haar te slaan."
+    assert detect(text).acute

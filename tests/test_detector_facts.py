@@ -562,3 +562,48 @@ def test_a_question_how_to_reach_veilig_thuis_next_to_a_case_is_answered_too(tex
 
 def test_someone_unreachable_for_veilig_thuis_is_no_question_about_it():
     assert VRAAG_VT not in detect("Moeder is niet bereikbaar voor Veilig Thuis.").situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Moeder stelt de intake bij de jeugd-GGZ al weken steeds uit.",
+        "Vader schuift het gesprek met de gezinscoach telkens op.",
+        "Hij wil die begeleiding nu niet meer.",
+        "De ouders willen sinds kort ook de hulp van het wijkteam niet meer.",
+        "De behandeling is gestopt omdat de ouders niet meer wilden.",
+        "Ze hebben de therapie zelf gestopt.",
+    ],
+)
+def test_round_seven_refusals_in_other_words(text):
+    assert WEIGERING in detect(text).situations
+
+
+def test_help_that_ended_is_no_refusal():
+    assert WEIGERING not in detect("Het traject is afgerond en de hulp is nu gestopt.").situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sinds de melding zie ik dat haar zoon nog steeds haar geld beheert.",
+        "Na de verwijzing is er weer geen eten in huis.",
+    ],
+)
+def test_round_seven_persisting_concerns(text):
+    assert ZORGEN in detect(text).situations
+
+
+def test_veilig_thuis_as_a_pronoun_after_it_is_still_the_question_how_to_reach_it():
+    text = "Wat doet Veilig Thuis met mijn vraag, en hoe bereik ik ze?"
+    assert VRAAG_VT in detect(text).situations
+
+
+def test_not_knowing_whether_veilig_thuis_knows_is_no_doubt_about_safety():
+    found = detect("Ik weet niet of het gezin bij Veilig Thuis gemeld is.")
+    assert not found.weak_danger and found.gemeld_bij_vt is None
+
+
+def test_a_real_word_next_to_a_cue_word_is_not_read_as_that_cue_word():
+    # "lessen" is one letter from "messen" (knives)
+    assert not detect("De kinderen missen vandaag veel lessen.").acute

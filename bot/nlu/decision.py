@@ -76,12 +76,9 @@ def decide(
     model_intents: Sequence[str],
     detection: Detection,
     model_doubt: bool = False,
-    model_unsure: bool = False,
 ) -> Decision:
     """`model_intents`: what the NLU model recognised (empty after a fallback);
-    `model_doubt`: the model gives acute a probability just below the threshold;
-    `model_unsure`: it gives acute a probability above the threshold but below
-    `sure_threshold`."""
+    `model_doubt`: the model gives acute a probability just below the threshold;"""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
     # The model's acute guess on harm the message places in the past ("als
     # kind geslagen", "vorig jaar aangifte"), or on a message that names no
@@ -93,13 +90,7 @@ def decide(
         and not detection.acute
         and (detection.past_only or detection.calm or detection.pretend)
     )
-    # The model's unsure acute guess on a message without a single word of
-    # harm, fear or suspicion ("bang voor de boor", a question about the
-    # procedure) asks the question with 112 and 0800-2000 too.
-    cue_free_doubt = (
-        ACUUT in model_intents and model_unsure and not detection.acute and not detection.harm_named
-    )
-    if past_doubt or cue_free_doubt:
+    if past_doubt:
         model_intents = [i for i in model_intents if i != ACUUT]
     found = set(detection.situations)
     if detection.acute:
@@ -125,7 +116,7 @@ def decide(
     )
     doubt = model_doubt and not explained
     weak = (
-        (detection.weak_danger or doubt or cue_free_doubt or (past_doubt and not detection.over))
+        (detection.weak_danger or doubt or (past_doubt and not detection.over))
         and ACUUT not in found
         and model_intent not in NO_DANGER_QUESTION
     )
@@ -175,9 +166,6 @@ DEFAULT_ACUTE_THRESHOLD = 0.2
 # From this probability up to the acute threshold the model doubts: the
 # assistant asks "Is er nu direct gevaar?" (with 112 and 0800-2000).
 DEFAULT_QUESTION_THRESHOLD = 0.1
-# Below this acute probability the model alone, without any word of harm in
-# the message, only asks "Is er nu direct gevaar?" (config.yml explains 0.5).
-DEFAULT_SURE_THRESHOLD = 0.5
 
 
 def acute_probability(ranking: List[Dict[str, Any]]) -> float:
@@ -206,17 +194,12 @@ def analyse_message(
     ranking: Optional[List[Dict[str, Any]]] = None,
     acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
     question_threshold: float = DEFAULT_QUESTION_THRESHOLD,
-    sure_threshold: float = DEFAULT_SURE_THRESHOLD,
 ) -> Dict[str, Any]:
     """The decision for one text, as stored in the parse result."""
     ranking = ranking or []
     detection = detect(text or "")
-    probability = acute_probability(ranking)
-    doubt = question_threshold <= probability < acute_threshold
-    unsure = probability < sure_threshold
-    decision = decide(
-        model_situations(model_intent, ranking, acute_threshold), detection, doubt, unsure
-    )
+    doubt = question_threshold <= acute_probability(ranking) < acute_threshold
+    decision = decide(model_situations(model_intent, ranking, acute_threshold), detection, doubt)
     intent = decision.intent
     if intent is None and model_intent == ACUUT and not decision.acuut:
         # The model's acute guess was dropped (harm long past): its next guess.

@@ -100,8 +100,6 @@ class Detection:
     calm: bool = False
     # Harm named only in a pretend game (see `Danger`).
     pretend: bool = False
-    # Any word of harm, fear or suspicion in the message (see `Danger`).
-    harm_named: bool = False
     situations: Tuple[str, ...] = ()
     fase: Optional[str] = None
     # True: reported to Veilig Thuis; False: the message says it was not.
@@ -307,8 +305,6 @@ class Danger:
     # Harm named only in sentences about a pretend game ("speelden politie en
     # boef"): the model's acute guess becomes the question.
     pretend: bool = False
-    # Any word of harm, fear or suspicion, also in the past or in a game.
-    harm_named: bool = False
 
 
 def _scopes(sentence: str) -> List[Tuple[int, str]]:
@@ -419,14 +415,12 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     pretend = not harm_now and any(
         _harm(sentence, cues) for sentence, _, pretend in parts if pretend
     )
-    named = any(suspected) or any(_harm(sentence, cues) for sentence, _, _ in parts)
     return Danger(
         weak=weak,
         past_only=past_only,
         over=past_only and over,
         calm=calm,
         pretend=pretend,
-        harm_named=named,
     )
 
 
@@ -576,7 +570,6 @@ def detect(text: str, cues: Optional[Cues] = None) -> Detection:
         over=level.over,
         calm=level.calm,
         pretend=level.pretend,
-        harm_named=level.harm_named,
         situations=situations,
         fase=fase,
         gemeld_bij_vt=gemeld,

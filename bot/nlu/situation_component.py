@@ -26,7 +26,6 @@ from bot.nlu.decision import (
     ANALYSIS_KEY,
     DEFAULT_ACUTE_THRESHOLD,
     DEFAULT_QUESTION_THRESHOLD,
-    DEFAULT_SURE_THRESHOLD,
     adjust_entities,
     analyse_message,
 )
@@ -49,14 +48,12 @@ class SituationDetector(GraphComponent):
         self.question_threshold = float(
             config.get("question_threshold", DEFAULT_QUESTION_THRESHOLD)
         )
-        self.sure_threshold = float(config.get("sure_threshold", DEFAULT_SURE_THRESHOLD))
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         return {
             "acute_threshold": DEFAULT_ACUTE_THRESHOLD,
             "question_threshold": DEFAULT_QUESTION_THRESHOLD,
-            "sure_threshold": DEFAULT_SURE_THRESHOLD,
         }
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -68,7 +65,6 @@ class SituationDetector(GraphComponent):
                 message.get(INTENT_RANKING_KEY) or [],
                 self.acute_threshold,
                 self.question_threshold,
-                self.sure_threshold,
             )
             detection = analysis.pop("detection")
             if analysis["intent"] and analysis["intent"] != intent.get("name"):
