@@ -120,7 +120,7 @@ def mean_calls(turns: List[Dict]) -> Dict[str, float]:
     }
 
 
-def node_means(turns: List[Dict], top: int = 8) -> Dict[str, float]:
+def node_means(turns: List[Dict], top: int = 12) -> Dict[str, float]:
     """Mean ms per turn of the slowest graph nodes (NLU components, policies)."""
     total: Dict[str, float] = {}
     for turn in turns:
