@@ -3,6 +3,7 @@ that add up to the latency, summaries, the gap, and the timing hook itself."""
 
 import asyncio
 import json
+import os
 
 import pytest
 
@@ -128,3 +129,37 @@ def test_tail_returns_only_new_complete_lines(tmp_path):
     with log.open("a") as handle:
         handle.write('dle", 2.0]]\n')
     assert tail.new_records() == [[["handle", 2.0]]]
+
+
+def test_wrap_times_a_method_once_and_keeps_its_result(tmp_path, monkeypatch):
+    monkeypatch.setenv(timing_hook.ENV, str(tmp_path))
+    monkeypatch.setattr(timing_hook, "_out", {})
+
+    class Processor:
+        def predict(self, value):
+            return value * 2
+
+    timing_hook._wrap(Processor, "predict", "policy", is_async=False)
+    wrapped = Processor.predict
+    timing_hook._wrap(Processor, "predict", "policy", is_async=False)
+    assert Processor.predict is wrapped  # a second install does not time twice
+
+    async def message():
+        return Processor().predict(3)
+
+    outer = timing_hook.timed_async(lambda: "agent", message, outer=True)
+    assert asyncio.run(outer()) == 6
+    timing_hook._out["file"].close()
+    line = json.loads(next(tmp_path.glob("*.jsonl")).read_text())
+    assert [name for name, _ms in line] == ["policy", "agent"]
+
+
+def test_hook_env_puts_a_sitecustomize_that_installs_the_hook_first_on_the_path(tmp_path):
+    from bench.attribution import hook_env
+
+    env = hook_env(tmp_path)
+    folder = env["PYTHONPATH"].split(os.pathsep)[0]
+    assert "meldcode_timing_hook" in (tmp_path / "hook" / "sitecustomize.py").read_text()
+    assert (tmp_path / "hook" / "meldcode_timing_hook.py").read_text().startswith('"""Timing hook')
+    assert folder == str(tmp_path / "hook")
+    assert env[timing_hook.ENV] == str(tmp_path / "timings")
