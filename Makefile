@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help install spacy-model train run shell actions check-content \
-	test checks lint test-unit validate test-model test-stories test-scale bench purge clean teams-app
+	test checks lint test-unit validate test-model test-stories test-scale bench bench-session-split bench-attribution purge clean teams-app
 
 help: ## Toon deze lijst
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -98,6 +98,9 @@ bench: install ## Benchmark (~15 min, niet in make test): schrijft docs/benchmar
 
 bench-session-split: install $(MODEL_STAMP) ## Experiment (~10 min): een nieuwe sessie om de 20 beurten, beurt 1 tegen beurt 100
 	$(PY) -m bench.session_split
+
+bench-attribution: install $(MODEL_STAMP) ## Experiment (~7 min): waar de tijd van een beurt heen gaat, ons tegen de referentie
+	$(PY) -m bench.attribution $(ATTRIBUTION_ARGS)
 
 test-stories: $(MODEL_STAMP) ## Alleen de gesprekstests (tests/test_*.yml) met rasa test core; elke fout telt
 	$(BOT) rasa test core --model models --stories tests \

@@ -59,8 +59,11 @@ def running_ours(
 class ReferenceServer:
     """`rasa run` of the `rasa init` project: no action server, trackers in memory."""
 
-    def __init__(self, project: Path, model: Path, log: Path):
+    def __init__(
+        self, project: Path, model: Path, log: Path, extra_env: Optional[Dict[str, str]] = None
+    ):
         self.project, self.model, self.log = project, model, log
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: Optional[subprocess.Popen] = None
@@ -82,7 +85,7 @@ class ReferenceServer:
                 "127.0.0.1",
             ],
             cwd=self.project,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.extra_env},
             stdout=handle,
             stderr=subprocess.STDOUT,
         )
@@ -95,9 +98,11 @@ class ReferenceServer:
 
 
 @contextmanager
-def launched_reference(project: Path, model: Path, log: Path) -> Iterator[ReferenceServer]:
+def launched_reference(
+    project: Path, model: Path, log: Path, extra_env: Optional[Dict[str, str]] = None
+) -> Iterator[ReferenceServer]:
     """Launched, not yet up: call wait() before using it."""
-    server = ReferenceServer(project, model, log)
+    server = ReferenceServer(project, model, log, extra_env)
     try:
         server.launch()
         yield server
