@@ -352,3 +352,80 @@ def test_events_without_text_are_stored_as_they_are_others_redacted(monkeypatch)
     assert tracker_store.RedactedEvent(odd).as_dict()["metadata"]["bericht"] == "[X]"
     spoken = ActionExecuted(action_text="Jan belde")
     assert tracker_store.RedactedEvent(spoken).as_dict()["action_text"] == "[X]"
+
+
+def test_the_assistants_own_names_are_not_redacted_everything_else_is(monkeypatch, domain):
+    from bot.privacy import tracker_store
+
+    calls = []
+    monkeypatch.setattr(tracker_store, "redact", lambda text: calls.append(text) or "[X]")
+    text = "Fatima Yilmaz weigert de hulp"
+    parse_data = {
+        "text": text,
+        "intent": {"name": "hulp_geweigerd", "confidence": 0.9},
+        "intent_ranking": [{"name": "hulp_geweigerd"}, {"name": "acute_zorgen"}],
+        "entities": [{"entity": "plaats", "value": "Zwolle", "extractor": "PlaatsGazetteer"}],
+        "message_id": "0123456789abcdef0123456789abcdef",
+    }
+    user = UserUttered(text, parse_data["intent"], parse_data["entities"], parse_data)
+    user.metadata = {"naam": "Fatima Yilmaz", "kanaal": "hulp_geweigerd"}
+    stored = tracker_store.RedactedEvent(user, tracker_store.own_names(domain)).as_dict()
+    # the user's text (once, though it is in the event twice), the entity value
+    # and the metadata value that is not an own name
+    assert sorted(calls) == sorted([text, "Zwolle", "Fatima Yilmaz"])
+    assert stored["text"] == stored["parse_data"]["text"] == "[X]"
+    assert stored["metadata"] == {"naam": "[X]", "kanaal": "hulp_geweigerd"}
+    assert [r["name"] for r in stored["parse_data"]["intent_ranking"]] == [
+        "hulp_geweigerd",
+        "acute_zorgen",
+    ]
+    assert stored["parse_data"]["entities"][0]["extractor"] == "PlaatsGazetteer"
+    assert stored["parse_data"]["message_id"] == parse_data["message_id"]
+
+
+def test_own_names_come_from_the_domain_and_the_pipeline(domain):
+    from bot.privacy.tracker_store import own_names
+
+    names_ = own_names(domain)
+    assert {"hulp_geweigerd", "plaats", "fase", "utter_vervolg_opties"} <= names_
+    assert {"SituationDetector", "DIETClassifier"} <= names_
+    assert "Fatima" not in names_ and "Zwolle" not in names_
+
+
+def test_the_save_writes_the_rows_rasas_own_save_writes(tmp_path, monkeypatch, domain):
+    import copy
+    from collections import deque
+
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted
+
+    def store_at(name):
+        monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+        monkeypatch.setenv("TRACKER_DB", str(tmp_path / name))
+        return RedactingSQLTrackerStore(domain=domain)
+
+    ours, rasas = store_at("ours.db"), store_at("rasa.db")
+
+    async def rasa_save(tracker):
+        redacted = copy.copy(tracker)
+        redacted.events = deque(rasas.stored_event(event) for event in tracker.events)
+        await SQLTrackerStore.save(rasas, redacted)
+
+    tracker = conversation("rijen", MESSAGE, domain)
+    for step in range(3):
+        if step == 2:  # a new session: only its events are counted as stored
+            tracker.update(SessionStarted())
+        for event in list(conversation("rijen", f"beurt {step}, bel 0612345678", domain).events):
+            tracker.update(event)
+        asyncio.run(ours.save(tracker))
+        asyncio.run(rasa_save(tracker))
+
+    def rows(store):
+        with sqlite3.connect(store.engine.url.database) as db:
+            return db.execute(
+                "select id, sender_id, type_name, timestamp, intent_name, action_name, data "
+                "from events order by id"
+            ).fetchall()
+
+    assert rows(ours) == rows(rasas)
+    assert len(rows(ours)) > 10 and "0612345678" not in str(rows(ours))
