@@ -36,14 +36,18 @@ WHY_MISSED = {
     "without context (yes/no, greeting, out_of_scope); 1.05x the baseline means almost "
     "no errors here. Adding training examples based on the errors in the held-out set "
     "would leak that set; see the next steps.",
-    "p95": "A turn still does more than in the reference: 0-3 calls to the action server "
-    "(HTTP and JSON on the same 2 cores; slot extraction only when it can return "
-    "something), 2-3 rule and memoization predictions, a redacted SQLite write and reading "
-    "the session back. The reference answers with fixed texts from memory. What was "
-    "removed per turn is in 'Issue 14: levers tried'.",
-    "throughput": "On 2 cores everything is CPU-bound; every turn costs more CPU here (see "
-    "p95) and the action server shares the same 2 cores with the Rasa server; the "
-    "reference has no action server and keeps conversations in memory.",
+    "p95": "A turn still does more than in the reference: 1.65 calls to the action server "
+    "per turn (HTTP and JSON, about 3 ms each on the same 2 cores), a redacted SQLite write "
+    "and reading the session back, and the extra NLU of issue 11; our policies cost less "
+    "than the reference's. Measured per part in 'Where the rest of a turn goes "
+    "(attribution)'; the one-user ratio varies between runs (1.17-1.47).",
+    "throughput": "On 2 cores everything is CPU-bound. Per turn ours spends about 5 ms "
+    "on action-server round trips (the action server, a second process, shares the same "
+    "2 cores), about 4 ms more on NLU and the store, and saves about 12 ms on the "
+    "policies ('Where the rest of a turn goes (attribution)'); under 20 users the two "
+    "processes' CPU adds up, and the reference has no action server and keeps "
+    "conversations in memory. Rasa Open Source 3.6 runs custom actions only on an "
+    "action server over HTTP, and the guide asks for answers through custom actions.",
     "macro_f1": "See the confusion matrix: the errors are in short sentences without context.",
     "training": "Measured cold on this machine: 283 s with TED, of which TEDPolicy 32 s; TED "
     "is dropped, the policies now train in 2 s. DIET (100 epochs, character n-grams 1-4) "
@@ -526,6 +530,58 @@ How these figures came about, and what they do not show:
   danger question on 17 / 19 of 136 non-acute messages. The round's fixes
   carry over to unseen wording only a little: most of its gain was on the
   sets it was developed on.
+- Sixth round (detector, 2026-12-03): `blind_testset_5.yml` used for
+  development after it had been scored in aggregate; `blind_testset_6.yml`
+  (88 acute, 145 non-acute, 67 several facts) written blind by a sixth writer
+  during the round and committed before it was scored. General causes fixed,
+  each with unit tests on sentences of their own: a question how to reach
+  Veilig Thuis next to a case is answered too (new cue kind
+  `vraag_veilig_thuis`); persisting concerns in more words ("nog dezelfde
+  signalen", "het blijft zorgelijk", "blijft vertellen", "heeft nog steeds
+  ...", "weer afgevallen"); "zorgmelding bij VT" is a report; a part of a
+  sentence that is only a time (", tien jaar terug,") sets the time of the
+  part after it; decades ("in de jaren negentig") and an earlier relationship
+  or pregnancy are past; a suspicion asks the danger question only with a real
+  time word in its own or a neighbouring sentence (not "nu zegt vader ...");
+  harmless: fear of animals, the dark or falling, leaving the classroom,
+  children hitting each other in play or sports, a denied self-harm plan, a
+  fall the writer saw happen; scars ask the question (fresh scars are an
+  injury); cue words that were missed ("er een einde aan maakt", "bloedingen",
+  "greep haar bij de keel", "gestalkt"). The round also had a rule: the
+  model's acute guess below 0.5 on a message without any word of harm, fear
+  or suspicion asked the danger question instead of giving the acute answer
+  (no acute message of the seven development sets was affected). Same model,
+  before / after the round: `blind_5` precision 0.771 / 0.90, several facts
+  0.81 / 1.0 (development figures); `blind_6`, blind: recall 1.0 / 1.0,
+  precision 0.715 / 0.759, several facts 0.761 / 0.851, danger question on
+  non-acute messages 18 / 23.
+- Seventh round (detector, 2026-12-03): `blind_6` used for development;
+  `blind_testset_7.yml` (84 acute, 151 non-acute, 64 several facts) written
+  blind by a seventh writer and committed before it was scored. Scored in
+  aggregate with the code from before round 6 and after round 6: acute recall
+  1.0 / 0.929. Round 6's rule for the model's unsure guess cost six acute
+  answers on this unseen wording (they got the danger question instead;
+  recall with the question stayed 1.0); with only that rule switched off, the
+  round-6 code scored recall 1.0 and precision 0.683 instead of 0.750. Safety
+  first: the rule was removed. The development sets had not shown this; a
+  blind set did. Round 7's general fixes: refusals postponed or stopped in
+  more words ("stelt de aanmelding steeds uit", "schuift het op", "wil die
+  hulp nu niet meer", "de behandeling is gestopt omdat ze niet meer wilden";
+  help that simply ended is no refusal); persisting concerns further from the
+  verb ("zie ik dat ... nog steeds") and "weer geen eten"; "hoe bereik ik ze?"
+  after Veilig Thuis; "ik weet niet of ... Veilig Thuis" is no doubt about
+  safety; hypotheticals, jokes and lessons ("stel dat", "als grap", "gastles",
+  "een film waarin") count as pretend, where a strong cue asks the danger
+  question; "lessen" is no typing error of "messen". `blind_7` before round 6
+  / after round 6 / after round 7 (the code now): recall 1.0 / 0.929 / 1.0,
+  precision 0.683 / 0.750 / 0.700, several facts 0.719 / 0.828 / 0.844,
+  danger question on non-acute messages 15 / 28 / 18 of 151. Every figure of
+  `blind_7` was read in aggregate only.
+- In both new sets one short question was equal to a training example word
+  for word ("welke stap komt na het gesprek met de ouders", "wat is het
+  nummer van veilig thuis"); the disjointness test in `make test` found them
+  and they were removed before the final scoring (146 to 145 and 152 to 151
+  non-acute messages; the figures above are without them).
 - Dutch lemmas from `spacy-lookups-data` 1.0.5 when `nl_core_news_sm` is
   missing, tried and not kept (2026-12-03): spaCy's lookup lemmatizer (mode
   `lookup`, table `lemma_lookup`; no POS, so no rule mode) added to the blank
@@ -548,14 +604,15 @@ How these figures came about, and what they do not show:
   who saw neither cues nor training data, showed acute precision 0.79-0.97
   and several facts 0.73-0.92 when they were first scored, and `blind_5`, the
   one still blind, shows 0.771 and 0.810: the wording professionals use is
-  wider than what the detector and the model have seen. `blind_4` was the fairest figure of
-  the fourth round (scored with the pipeline before the round, recall 1,
-  precision 0.729, several facts 0.652, and after it); from the fifth round
-  on it is a development set (see below), like `blind_3`. The fairest figure
-  now is `blind_5` (above): recall 1.0, precision 0.771, several facts 0.810.
-  Most remaining false alarms come from the NLU model alone (calm messages
-  without any danger cue); turning every acute guess of the model into the
-  danger question would cost recall on wording nobody wrote yet.
+  wider than what the detector and the model have seen. Each round since has
+  been scored on a set written for it: `blind_5` 0.771 / 0.810 after round 5,
+  `blind_6` 0.759 / 0.851 after round 6, and now `blind_7`, the fairest
+  figure: recall 1.0, precision 0.700, several facts 0.844 (0.683 and 0.719
+  with the code before rounds 6 and 7). The rounds carry over to unseen
+  wording for several facts (0.72 to 0.84), much less for precision. Most
+  remaining false alarms come from the NLU model alone (calm messages without
+  any danger cue); turning the model's unsure acute guesses into the danger
+  question was tried in round 6 and cost recall on `blind_7` (above).
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
   the best precision (first round; the blind sets' figures for several
   thresholds had been seen then).
@@ -654,11 +711,14 @@ def _section_issue_11(results: Dict) -> List[str]:
             "way by another writer after the third round and committed before it was scored "
             "for the first time; `blind_testset_5.yml` was written blind by a fifth writer "
             "during the fifth round, committed before it was scored, and scored before and "
-            "after that round. "
-            "`blind_testset_3.yml` (rounds 4 and 5) and `blind_testset_4.yml` (round 5, after "
-            "it had been scored twice) were then used for development: their errors guided "
-            "the detector's cues, so they are no longer blind, and their figures from round 5 "
-            "on are development figures. "
+            "after that round; `blind_testset_6.yml` and `blind_testset_7.yml` were written "
+            "blind the same way by a sixth and a seventh writer during rounds 6 and 7, each "
+            "committed before it was scored. "
+            "`blind_testset_3.yml` (rounds 4 and 5), `blind_testset_4.yml` (round 5, after "
+            "it had been scored twice), `blind_testset_5.yml` (round 6) and "
+            "`blind_testset_6.yml` (round 7) were then used for development: their errors "
+            "guided the detector's cues, so they are no longer blind, and their figures from "
+            "then on are development figures. `blind_7` is the one blind set. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]
