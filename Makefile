@@ -89,6 +89,9 @@ validate: $(INSTALLED) ## rasa data validate, waarschuwingen zijn fouten
 
 test-model: $(MODEL_STAMP) ## NLU-drempels, gesprekstests en end-to-end op één gedeelde assistent (max. 3 Rasa-starts)
 	$(PY) -m pytest -m integration --durations=10 tests
+	@# The same conversations once more with a new session at every rest point
+	@# (bot/session_split.py): the answers must not change.
+	SESSION_TURNS=1 $(PY) -m pytest -m integration -q tests/test_e2e_rest.py tests/test_e2e_issue11.py tests/test_e2e_slack.py tests/test_e2e_teams.py tests/test_restart.py
 
 test-scale: $(MODEL_STAMP) ## Alleen de opschaaltest: gedeelde assistent plus server B op PostgreSQL en Redis
 	$(PY) -m pytest tests/test_scale_out.py

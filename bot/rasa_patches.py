@@ -85,7 +85,7 @@ def event_classes_remembered() -> None:
 def install() -> None:
     auth_token_from_environment()
     event_classes_remembered()
-    from bot import action_request, extract_slots, gc_after_load, model_load
+    from bot import action_request, extract_slots, gc_after_load, model_load, session_split
 
     model_load.install()
     if not gc_after_load.install():
@@ -97,6 +97,8 @@ def install() -> None:
             "Rasa-versie zonder _execute_custom_action: elke slotextractie-aanroep blijft."
         )
 
+    if not session_split.install():
+        logger.warning("Rasa-versie zonder _has_session_expired: sessies alleen na stilte.")
     if not action_request.install():
         logger.warning("Rasa-versie zonder _action_call_format: hele gesprek naar de actieserver.")
     from rasa.core.actions.action import RemoteAction

@@ -265,6 +265,16 @@ def rasa_api_token() -> Optional[str]:
     return token or None
 
 
+DEFAULT_SESSION_TURNS = 10
+
+
+def session_turns() -> int:
+    """After this many messages in one Rasa session, the next message at a rest
+    point starts a new session (bot/session_split.py); 0 = never."""
+    value = os.environ.get("SESSION_TURNS", "").strip()
+    return int(value) if value else DEFAULT_SESSION_TURNS
+
+
 DEFAULT_PURGE_INTERVAL_HOURS = 24.0
 DEFAULT_WEB_SESSION_MAX_AGE_HOURS = 24.0
 DEFAULT_RATE_LIMITS = {"conversation": 30, "address": 120}
