@@ -41,10 +41,13 @@ BLIND_SET_5 = NLU_TESTS / "blind_testset_5.yml"
 # scored; scored in aggregate before and after round 6, then used for
 # development in round 7: no longer blind.
 BLIND_SET_6 = NLU_TESTS / "blind_testset_6.yml"
-# Written blind by a seventh writer (84 + 152 + 64), committed before it was
-# scored; scored in aggregate only, with the code before round 6, after round
-# 6 and after round 7.
+# Written blind by a seventh writer (84 + 151 + 64), committed before it was
+# scored; scored in aggregate before round 6, after round 6 and after round 7,
+# then used for development in round 8: no longer blind.
 BLIND_SET_7 = NLU_TESTS / "blind_testset_7.yml"
+# Written blind by an eighth writer (89 + 143 + 69), committed before it was
+# scored; scored in aggregate only, before and after round 8.
+BLIND_SET_8 = NLU_TESTS / "blind_testset_8.yml"
 # A second development set (acute, non-acute and multi-fact in one file),
 # written from domain knowledge without seeing the blind sets; tuned on.
 DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
@@ -60,6 +63,7 @@ SCORED_SETS = {
     "blind_5": (BLIND_SET_5, BLIND_SET_5),
     "blind_6": (BLIND_SET_6, BLIND_SET_6),
     "blind_7": (BLIND_SET_7, BLIND_SET_7),
+    "blind_8": (BLIND_SET_8, BLIND_SET_8),
 }
 
 ACUTE_INTENT = "acute_zorgen"

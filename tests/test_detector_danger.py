@@ -297,3 +297,21 @@ def test_hypotheticals_jokes_and_lessons_give_no_acute_answer(text):
 def test_a_real_threat_after_a_hypothetical_sentence_stays_acute():
     text = "Stel dat het misgaat, wat dan? Vader dreigt vanavond haar te slaan."
     assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ze zoekt weer contact, maar er is geen dreiging.",
+        "Hij is doodsbang voor het examen van morgen.",
+        "Een leerling schreef vandaag een verhaal over een overvaller met een pistool.",
+        "Hij liep vanochtend een snijwond op bij het koken in de les.",
+    ],
+)
+def test_round_eight_harmless_uses_give_no_acute_answer(text):
+    assert not detect(text).acute
+
+
+def test_a_threat_next_to_no_threat_elsewhere_stays_acute():
+    text = "Er was vorige week geen dreiging. Vanavond dreigt hij haar iets aan te doen."
+    assert detect(text).acute

@@ -607,3 +607,61 @@ def test_not_knowing_whether_veilig_thuis_knows_is_no_doubt_about_safety():
 def test_a_real_word_next_to_a_cue_word_is_not_read_as_that_cue_word():
     # "lessen" is one letter from "messen" (knives)
     assert not detect("De kinderen missen vandaag veel lessen.").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De ouders wijzen de begeleiding van de gezinscoach al maanden af.",
+        "Moeder zegt steeds dat ze de intake bij het wijkteam gaat plannen, maar het gebeurt niet.",
+        "Vader wil niet dat zijn dochter naar de psycholoog gaat.",
+    ],
+)
+def test_round_eight_refusals(text):
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Na de zomer trekken ze naar Deventer.",
+        "Over drie weken gaan ze naar Heerlen, zegt moeder.",
+    ],
+)
+def test_round_eight_moves(text):
+    assert VERHUIZING in detect(text).situations
+
+
+def test_going_somewhere_in_the_holidays_is_no_move():
+    assert VERHUIZING not in detect("In de zomer gaan ze naar de camping.").situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zorgen na de verwijzing naar het maatschappelijk werk.",
+        "Na de melding nog steeds zorgen over de hygiene.",
+    ],
+)
+def test_round_eight_persisting_concerns(text):
+    assert ZORGEN in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ik wil graag weten hoe ik Veilig Thuis kan bereiken.",
+        "Hoe kunnen we VT bellen voor advies?",
+    ],
+)
+def test_round_eight_questions_how_to_reach_veilig_thuis(text):
+    assert VRAAG_VT in detect(text).situations
+
+
+def test_the_five_steps_are_the_meldcode_steps_question():
+    assert STAPPEN in detect("Wat waren de vijf stappen ook alweer?").situations
+
+
+def test_a_report_denied_at_the_end_of_a_longer_clause_is_no_report():
+    found = detect("Een melding bij Veilig Thuis hebben we nog niet gedaan.")
+    assert found.fase != FASE_GEMELD and found.gemeld_bij_vt is False
