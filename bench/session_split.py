@@ -76,7 +76,11 @@ def main() -> int:
         return 1
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="session-split-") as work:
-        with running_ours(Path(work) / "ours", EXISTING_MODEL) as (assistant,):
+        # SESSION_TURNS=0: the server itself never splits (bot/session_split.py),
+        # so "one session" stays one session and the experiment splits by hand.
+        with running_ours(
+            Path(work) / "ours", EXISTING_MODEL, extra_env={"SESSION_TURNS": "0"}
+        ) as (assistant,):
             print(f"server draait ({round(time.monotonic() - started)} s)", flush=True)
             result = measure(assistant.url, ROUNDS, growth.GROWTH_TURNS)
     result["split_every_turns"] = SPLIT_EVERY
