@@ -587,6 +587,21 @@ How these figures came about, and what they do not show:
   precision 0.683 / 0.750 / 0.700, several facts 0.719 / 0.828 / 0.844,
   danger question on non-acute messages 15 / 28 / 18 of 151. Every figure of
   `blind_7` was read in aggregate only.
+- Eighth round (detector, 2026-12-03): `blind_7` used for development (after
+  its three aggregate scorings); `blind_testset_8.yml` (89 acute, 143
+  non-acute, 69 several facts) written blind by an eighth writer (every
+  message a case, no short generic question) and committed before it was
+  scored. General fixes with unit tests: refusals with more words between
+  ("wijzen de begeleiding van de gezinscoach af"), promised help that never
+  comes ("gaan een afspraak maken, maar dat gebeurt niet"), "wil niet dat hij
+  naar de SMW gaat"; moves "trekken naar", "in de zomer gaan ze naar";
+  "zorgen na verwijzing", "nog steeds zorgen"; more ways to ask how to reach
+  Veilig Thuis; "de vijf stappen"; a report denied at the end of a longer
+  clause ("een melding bij Veilig Thuis hebben we niet gedaan"); harmless "geen
+  dreiging", exam fear, a story a pupil wrote, a cut while cooking. `blind_7`
+  (now development) several facts 0.844 to 1.0. `blind_8`, blind, before /
+  after: recall 1.0 / 1.0, precision 0.724 / 0.724, several facts 0.652 /
+  0.725, danger question on non-acute messages 23 / 23 of 143.
 - In both new sets one short question was equal to a training example word
   for word ("welke stap komt na het gesprek met de ouders", "wat is het
   nummer van veilig thuis"); the disjointness test in `make test` found them
@@ -616,10 +631,12 @@ How these figures came about, and what they do not show:
   one still blind, shows 0.771 and 0.810: the wording professionals use is
   wider than what the detector and the model have seen. Each round since has
   been scored on a set written for it: `blind_5` 0.771 / 0.810 after round 5,
-  `blind_6` 0.759 / 0.851 after round 6, and now `blind_7`, the fairest
-  figure: recall 1.0, precision 0.700, several facts 0.844 (0.683 and 0.719
-  with the code before rounds 6 and 7). The rounds carry over to unseen
-  wording for several facts (0.72 to 0.84), much less for precision. Most
+  `blind_6` 0.759 / 0.851 after round 6, `blind_7` 0.700 / 0.844 after round
+  7 (0.683 / 0.719 before rounds 6 and 7), and now `blind_8`, the fairest
+  figure: recall 1.0, precision 0.724, several facts 0.725 (0.652 before round
+  8). Each round lifts several facts on the next unseen set by about 0.07-0.12
+  and precision hardly; every new writer brings wordings the cues do not know
+  yet. Most
   remaining false alarms come from the NLU model alone (calm messages without
   any danger cue); turning the model's unsure acute guesses into the danger
   question was tried in round 6 and cost recall on `blind_7` (above).
@@ -721,14 +738,15 @@ def _section_issue_11(results: Dict) -> List[str]:
             "way by another writer after the third round and committed before it was scored "
             "for the first time; `blind_testset_5.yml` was written blind by a fifth writer "
             "during the fifth round, committed before it was scored, and scored before and "
-            "after that round; `blind_testset_6.yml` and `blind_testset_7.yml` were written "
-            "blind the same way by a sixth and a seventh writer during rounds 6 and 7, each "
-            "committed before it was scored. "
+            "after that round; `blind_testset_6.yml`, `blind_testset_7.yml` and "
+            "`blind_testset_8.yml` were written blind the same way by a sixth, seventh and "
+            "eighth writer during rounds 6, 7 and 8, each committed before it was scored. "
             "`blind_testset_3.yml` (rounds 4 and 5), `blind_testset_4.yml` (round 5, after "
             "it had been scored twice), `blind_testset_5.yml` (round 6) and "
-            "`blind_testset_6.yml` (round 7) were then used for development: their errors "
+            "`blind_testset_6.yml` (round 7) and `blind_testset_7.yml` (round 8) were then "
+            "used for development: their errors "
             "guided the detector's cues, so they are no longer blind, and their figures from "
-            "then on are development figures. `blind_7` is the one blind set. "
+            "then on are development figures. `blind_8` is the one blind set. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]
