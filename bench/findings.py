@@ -199,7 +199,7 @@ counting the stored events 0.05 s, commit 0.03 s).
   250 ms after the first; medians 47-68 ms at turns 1-10 and 112-143 ms at
   turns 91-100. New objects are collected as before
   (`tests/test_gc_after_load.py`).
-- **Shorter sessions, case slots carried over** (experiment, not shipped;
+- **Shorter sessions, case slots carried over** (first an experiment;
   `make bench-session-split`, bench/session_split.py, results/session-split.json).
   One server, a warm-up conversation, then 4 rounds of the 100-turn growth
   conversation, alternating: as one session, and with `/session_start` sent
@@ -218,7 +218,31 @@ counting the stored events 0.05 s, commit 0.03 s).
   does not depend on the turns before, proven on every conversation test; we
   chose the same answers over a faster turn 100. A first run of the
   experiment without a warm-up conversation measured a cold turn 1 (208 ms)
-  and is not used.
+  and is not used. (The experiment's server now runs with SESSION_TURNS=0,
+  so its "one session" stays one session.)
+- **A new session at a rest point** (shipped, `bot/session_split.py`,
+  `SESSION_TURNS`, 10 by default). The dialogue state that rules need lives in
+  slots (`open_vraag`, `oefenmodus`; the forms' `requested_slot`), and those go
+  along into a new session. A message starts a new session when the session
+  already holds `SESSION_TURNS` messages and the conversation is at a rest
+  point: the assistant's last action was a complete answer (one of the
+  `action_stappen_*` actions, `action_beantwoord_situaties` or
+  `action_vermoeden_collega`), no form runs, no slot is asked, no question is
+  open (`open_vraag` empty or "geen"), no situation waits for later and the
+  exercise mode is off. Hook: Rasa's own `_has_session_expired`, so
+  `action_session_start` carries the slots over as after an hour of silence.
+  Proof that answers do not change: `make test` runs every end-to-end
+  conversation (REST, Teams, Slack, issue 11, restarts; 52 tests) a second
+  time with SESSION_TURNS=1, a new session at every rest point, and they all
+  pass; `tests/test_e2e_session_split.py` checks that a long conversation gets
+  its second session right before the eleventh message, keeps `gemeld_bij_vt`
+  from the first message, and that an open question is never cut off; unit
+  tests cover every rest-point condition. In the next `make bench`: p95 at
+  turn 1 / 10 / 50 / 100 43.5 / 55.6 / 53.5 / 54.5 ms (turn 100 / turn 1
+  1.25), the reference in the same run 43.0 / 47.0 / 76.8 / 127.8 ms (2.97).
+  The dossier note reads its case from slots (`besproken_situaties`), not
+  from the events of earlier sessions, so it is unchanged; the retention
+  rules delete sessions by age (docs/privacy.md), now in smaller pieces.
 
 ### Where the rest of a turn goes (attribution)
 
