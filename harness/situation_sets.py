@@ -46,8 +46,12 @@ BLIND_SET_6 = NLU_TESTS / "blind_testset_6.yml"
 # then used for development in round 8: no longer blind.
 BLIND_SET_7 = NLU_TESTS / "blind_testset_7.yml"
 # Written blind by an eighth writer (89 + 143 + 69), committed before it was
-# scored; scored in aggregate only, before and after round 8.
+# scored; scored in aggregate before and after round 8, then used for
+# development in round 9: no longer blind.
 BLIND_SET_8 = NLU_TESTS / "blind_testset_8.yml"
+# Written blind by a ninth writer (91 + 142 + 69), committed before it was
+# scored; scored in aggregate only, before and after round 9.
+BLIND_SET_9 = NLU_TESTS / "blind_testset_9.yml"
 # A second development set (acute, non-acute and multi-fact in one file),
 # written from domain knowledge without seeing the blind sets; tuned on.
 DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
@@ -64,6 +68,7 @@ SCORED_SETS = {
     "blind_6": (BLIND_SET_6, BLIND_SET_6),
     "blind_7": (BLIND_SET_7, BLIND_SET_7),
     "blind_8": (BLIND_SET_8, BLIND_SET_8),
+    "blind_9": (BLIND_SET_9, BLIND_SET_9),
 }
 
 ACUTE_INTENT = "acute_zorgen"

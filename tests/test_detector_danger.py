@@ -315,3 +315,20 @@ def test_round_eight_harmless_uses_give_no_acute_answer(text):
 def test_a_threat_next_to_no_threat_elsewhere_stays_acute():
     text = "Er was vorige week geen dreiging. Vanavond dreigt hij haar iets aan te doen."
     assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We behandelen eerwraak vandaag als thema in de klas.",
+        "Ze vertelde een zelfbedacht verhaal over een ontvoering van vanochtend.",
+        "Hij rapte vandaag een nummer over messen.",
+        "Ze vertelde over haar jeugd in een kamp, waar ze werd opgesloten.",
+    ],
+)
+def test_round_nine_themes_stories_and_the_past_give_no_acute_answer(text):
+    assert not detect(text).acute
+
+
+def test_a_real_weapon_after_a_song_stays_acute():
+    assert detect("Hij rapte een nummer. Vanavond wil hij zijn vader met een mes steken.").acute

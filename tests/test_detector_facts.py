@@ -665,3 +665,56 @@ def test_the_five_steps_are_the_meldcode_steps_question():
 def test_a_report_denied_at_the_end_of_a_longer_clause_is_no_report():
     found = detect("Een melding bij Veilig Thuis hebben we nog niet gedaan.")
     assert found.fase != FASE_GEMELD and found.gemeld_bij_vt is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "De ouders zeggen dat ze met de opvoedondersteuning stoppen.",
+        "Moeder stemt niet in met de verwijzing naar de kinderarts.",
+        "Ze houden de jeugdverpleegkundige al maanden aan het lijntje.",
+        "Hij is doorverwezen, maar hij gaat daar niet meer heen.",
+        "Mevrouw wil geen thuiszorg meer toelaten.",
+    ],
+)
+def test_round_nine_refusals(text):
+    assert WEIGERING in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sinds de melding komt hij met dezelfde klachten.",
+        "Na de verwijzing nemen de signalen niet af.",
+        "Na de melding gaan de signalen gewoon door.",
+        "Ik blijf na de verwijzing signalen zien.",
+        "Sinds de melding blijft meneer vermageren.",
+    ],
+)
+def test_round_nine_persisting_concerns(text):
+    assert ZORGEN in detect(text).situations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ze gaat volgende maand met haar vriend samenwonen in Almere.",
+        "Ik hoorde dat ze naar Venlo gaan.",
+        "Moeder zegt dat ze naar haar ouders in Assen trekt.",
+    ],
+)
+def test_round_nine_moves(text):
+    assert VERHUIZING in detect(text).situations
+
+
+@pytest.mark.parametrize("text", ["Ze gaan morgen naar school.", "Hij wil naar buiten gaan."])
+def test_going_to_school_or_outside_is_no_move(text):
+    assert VERHUIZING not in detect(text).situations
+
+
+def test_round_nine_questions_and_facts():
+    assert VERANTWOORDELIJKHEID in detect("Wat zijn nu mijn verantwoordelijkheden?").situations
+    assert STAPPEN in detect("Welke meldcodestappen gelden hier?").situations
+    assert VRAAG_VT in detect("Hoe neem ik contact op met Veilig Thuis?").situations
+    reported = detect("Sinds we het gezin bij VT meldden is er weinig veranderd.")
+    assert reported.fase == FASE_GEMELD and reported.gemeld_bij_vt is True

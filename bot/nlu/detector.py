@@ -43,8 +43,9 @@ _TIME_FILLERS = frozenset(
     "een twee drie vier vijf zes zeven acht negen tien elf twaalf twintig dertig veertig "
     "vijftig paar enkele al ruim bijna zo n ongeveer wel meer dan".split()
 ) | {str(n) for n in range(100)}
-# A part of a sentence that starts with "toen" (then, at that time).
-_THEN = re.compile(r"\s*toen\b")
+# A part of a sentence that starts with "toen" (then, at that time) or "waar"
+# ("over haar jeugd in een kamp, waar ze werd opgesloten").
+_THEN = re.compile(r"\s*(toen|waar|waarin)\b")
 _PLACE_AFTER = re.compile(
     r"\b(?:naar|in)\s+((?:'s-)?[A-Z][\w'-]+(?:\s+(?:aan|op|bij|den|de|in)\s+(?:den\s+)?[A-Z][\w'-]+)*)"
 )
