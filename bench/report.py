@@ -602,6 +602,27 @@ How these figures came about, and what they do not show:
   (now development) several facts 0.844 to 1.0. `blind_8`, blind, before /
   after: recall 1.0 / 1.0, precision 0.724 / 0.724, several facts 0.652 /
   0.725, danger question on non-acute messages 23 / 23 of 143.
+- Ninth round (detector, 2026-12-03): `blind_8` used for development;
+  `blind_testset_9.yml` (91 acute, 142 non-acute, 69 several facts) written
+  blind by a ninth writer and committed before it was scored. General fixes
+  with unit tests: refusals "met de hulp stoppen", "stemt niet in met",
+  "aan het lijntje houden", "gaat daar niet meer heen", "geen thuiszorg meer
+  toelaten"; persisting concerns "dezelfde klachten", "de signalen nemen niet
+  af", "gaan door", "ik blijf signalen zien", "blijft vermageren"; moves
+  "samenwonen in", "dat ze naar Venlo gaan", "naar haar ouders in Assen
+  trekt"; "verantwoordelijkheden", "meldcodestappen", "contact met Veilig
+  Thuis"; "bij VT meldden"; a theme in class, a made-up story or a song
+  counts as pretend; a "waar" clause keeps the time of the part before it
+  ("over haar jeugd in een kamp, waar ze werd opgesloten"). `blind_8` (now
+  development) several facts 0.725 to 0.971, precision 0.724 to 0.754.
+  `blind_9`, blind, before / after: acute recall 0.989 / 0.989 (one acute
+  message of 91 got the danger question, with 112 and 0800-2000, instead of
+  the acute answer; recall with the question 1.0), precision 0.726 / 0.732,
+  several facts 0.812 / 0.826, danger question on non-acute messages 13 / 14
+  of 142. The missed message was not looked at: `blind_9` stays blind.
+- Two set texts were seen by accident during rounds 7 and 9: a scoring
+  script that did not know a new set yet printed one acute message of
+  `blind_7` and one of `blind_9` in an error. Nothing was changed after them.
 - In both new sets one short question was equal to a training example word
   for word ("welke stap komt na het gesprek met de ouders", "wat is het
   nummer van veilig thuis"); the disjointness test in `make test` found them
@@ -632,11 +653,12 @@ How these figures came about, and what they do not show:
   wider than what the detector and the model have seen. Each round since has
   been scored on a set written for it: `blind_5` 0.771 / 0.810 after round 5,
   `blind_6` 0.759 / 0.851 after round 6, `blind_7` 0.700 / 0.844 after round
-  7 (0.683 / 0.719 before rounds 6 and 7), and now `blind_8`, the fairest
-  figure: recall 1.0, precision 0.724, several facts 0.725 (0.652 before round
-  8). Each round lifts several facts on the next unseen set by about 0.07-0.12
-  and precision hardly; every new writer brings wordings the cues do not know
-  yet. Most
+  7 (0.683 / 0.719 before rounds 6 and 7), `blind_8` 0.724 / 0.725 after
+  round 8 (0.652 before it), and now `blind_9`, the fairest figure: recall
+  0.989 (1.0 with the danger question), precision 0.732, several facts
+  0.826. Each round lifts several facts on the next unseen set by a little
+  (0.01-0.12) and precision hardly; every new writer brings wordings the cues
+  do not know yet. Most
   remaining false alarms come from the NLU model alone (calm messages without
   any danger cue); turning the model's unsure acute guesses into the danger
   question was tried in round 6 and cost recall on `blind_7` (above).
@@ -739,14 +761,15 @@ def _section_issue_11(results: Dict) -> List[str]:
             "for the first time; `blind_testset_5.yml` was written blind by a fifth writer "
             "during the fifth round, committed before it was scored, and scored before and "
             "after that round; `blind_testset_6.yml`, `blind_testset_7.yml` and "
-            "`blind_testset_8.yml` were written blind the same way by a sixth, seventh and "
-            "eighth writer during rounds 6, 7 and 8, each committed before it was scored. "
+            "`blind_testset_8.yml` and `blind_testset_9.yml` were written blind the same way "
+            "by a sixth to a ninth writer during rounds 6 to 9, each committed before it was "
+            "scored. "
             "`blind_testset_3.yml` (rounds 4 and 5), `blind_testset_4.yml` (round 5, after "
             "it had been scored twice), `blind_testset_5.yml` (round 6) and "
-            "`blind_testset_6.yml` (round 7) and `blind_testset_7.yml` (round 8) were then "
-            "used for development: their errors "
+            "`blind_testset_6.yml` (round 7), `blind_testset_7.yml` (round 8) and "
+            "`blind_testset_8.yml` (round 9) were then used for development: their errors "
             "guided the detector's cues, so they are no longer blind, and their figures from "
-            "then on are development figures. `blind_8` is the one blind set. "
+            "then on are development figures. `blind_9` is the one blind set. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]
