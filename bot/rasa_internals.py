@@ -39,6 +39,12 @@ PRIVATE_MEMBERS: Tuple[PrivateMember, ...] = (
         "called: the events of the latest session (or all), as Rasa selects them",
     ),
     PrivateMember(
+        "bot/session_split.py",
+        "rasa.core.processor:MessageProcessor",
+        "_has_session_expired",
+        "wrapped: also true at a rest point of a long session",
+    ),
+    PrivateMember(
         "bot/action_request.py",
         "rasa.core.actions.action:RemoteAction",
         "_action_call_format",
