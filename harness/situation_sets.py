@@ -50,8 +50,12 @@ BLIND_SET_7 = NLU_TESTS / "blind_testset_7.yml"
 # development in round 9: no longer blind.
 BLIND_SET_8 = NLU_TESTS / "blind_testset_8.yml"
 # Written blind by a ninth writer (91 + 142 + 69), committed before it was
-# scored; scored in aggregate only, before and after round 9.
+# scored; scored in aggregate before and after round 9, then used for
+# development in round 10: no longer blind.
 BLIND_SET_9 = NLU_TESTS / "blind_testset_9.yml"
+# Written blind by a tenth writer (89 + 147 + 67), committed before it was
+# scored; scored in aggregate only, before and after round 10.
+BLIND_SET_10 = NLU_TESTS / "blind_testset_10.yml"
 # A second development set (acute, non-acute and multi-fact in one file),
 # written from domain knowledge without seeing the blind sets; tuned on.
 DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
@@ -69,6 +73,7 @@ SCORED_SETS = {
     "blind_7": (BLIND_SET_7, BLIND_SET_7),
     "blind_8": (BLIND_SET_8, BLIND_SET_8),
     "blind_9": (BLIND_SET_9, BLIND_SET_9),
+    "blind_10": (BLIND_SET_10, BLIND_SET_10),
 }
 
 ACUTE_INTENT = "acute_zorgen"

@@ -332,3 +332,26 @@ def test_round_nine_themes_stories_and_the_past_give_no_acute_answer(text):
 
 def test_a_real_weapon_after_a_song_stays_acute():
     assert detect("Hij rapte een nummer. Vanavond wil hij zijn vader met een mes steken.").acute
+
+
+def test_round_ten_a_baby_age_in_abbreviation_with_an_injury_is_acute():
+    assert detect("tweeling van 3 mnd, een heeft een gebroken armpje, ouders weten niet hoe").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vandaag was er niets wat op gevaar wees.",
+        "Aanwijzingen voor gevaar zie ik vandaag niet.",
+        "Moeder zat vanmiddag huilend in de auto.",
+        "We kregen vandaag een training over wurging en messen.",
+        "Ze is 'doodsbang' voor de wiskundetoets van morgen.",
+        "Ze vertelde over misbruik door een inmiddels overleden opa.",
+    ],
+)
+def test_round_ten_no_acute_answer(text):
+    assert not detect(text).acute
+
+
+def test_a_child_kept_in_the_car_as_punishment_stays_acute():
+    assert detect("Hij moest vannacht als straf in de auto blijven.").acute

@@ -718,3 +718,31 @@ def test_round_nine_questions_and_facts():
     assert VRAAG_VT in detect("Hoe neem ik contact op met Veilig Thuis?").situations
     reported = detect("Sinds we het gezin bij VT meldden is er weinig veranderd.")
     assert reported.fase == FASE_GEMELD and reported.gemeld_bij_vt is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sinds de melding zijn ze gestopt met de gezinsbegeleiding.",
+        "Vader wil niet verder met de psycholoog.",
+        "De ouders willen niet meer met de jeugdarts praten.",
+        "Ze zegt elke week dat ze het CJG belt, maar ze belt nooit.",
+        "De ouders willen geen enkel contact meer met ons of met de hulpverlening.",
+    ],
+)
+def test_round_ten_refusals(text):
+    assert WEIGERING in detect(text).situations
+
+
+def test_round_ten_facts():
+    unsure = detect("Het gezin verhuist. Of er ooit bij Veilig Thuis is gemeld, weet ik niet.")
+    assert unsure.gemeld_bij_vt is None and unsure.fase != FASE_GEMELD
+    assert detect("Veilig Thuis weet van niets.").gemeld_bij_vt is False
+    never = detect("Doorverwezen naar de JGZ. Een melding is er nooit geweest.")
+    assert never.fase == FASE_DOORVERWEZEN and never.gemeld_bij_vt is False
+    dated = detect("Ze zijn verhuisd, na een melding bij Veilig Thuis vorig voorjaar.")
+    assert dated.fase == FASE_GEMELD
+    generic = detect("Wat moet ik doen na een melding?")
+    assert generic.fase is None
+    assert ZORGEN in detect("Na de melding blijft de zoon geld van haar rekening halen.").situations
+    assert VRAAG_VT in detect("Hoe vraag ik Veilig Thuis om advies?").situations
