@@ -355,3 +355,14 @@ def test_round_ten_no_acute_answer(text):
 
 def test_a_child_kept_in_the_car_as_punishment_stays_acute():
     assert detect("Hij moest vannacht als straf in de auto blijven.").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Op de SEH een kleuter met een schedelfractuur, het verhaal van vader klopt niet.",
+        "Moeder zei: 'als je de politie belt, zie je de kinderen nooit meer terug'.",
+    ],
+)
+def test_round_ten_fractures_and_threats_to_take_the_children(text):
+    assert detect(text).acute
