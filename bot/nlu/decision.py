@@ -73,12 +73,10 @@ class Decision:
 
 
 def decide(
-    model_intents: Sequence[str],
-    detection: Detection,
-    model_doubt: bool = False,
+    model_intents: Sequence[str], detection: Detection, model_doubt: bool = False
 ) -> Decision:
     """`model_intents`: what the NLU model recognised (empty after a fallback);
-    `model_doubt`: the model gives acute a probability just below the threshold;"""
+    `model_doubt`: the model gives acute a probability just below the threshold."""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
     # The model's acute guess on harm the message places in the past ("als
     # kind geslagen", "vorig jaar aangifte"), or on a message that names no
