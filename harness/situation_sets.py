@@ -10,40 +10,45 @@ and the benchmark, so they live in the harness, not in tests/.
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Set
 
-import yaml
-
 from bot.answer_plan import COLLEGA, plan_answers
 from bot.content import load_protocol
 from bot.nlu.decision import adjust_entities, analyse_message
 from bot.nlu.fase import normalise_fase
+from bot.nlu.second_opinion import CORPUS, acute_lists, multi_fact_messages
 from bot.render import select_steps
 
 NLU_TESTS = Path(__file__).resolve().parent.parent / "tests" / "nlu"
-ACUTE_SET = NLU_TESTS / "acuut_testset.yml"
-MULTI_FACT_SET = NLU_TESTS / "meerdere_feiten.yml"
-# The blind sets (docs/benchmarks.md tells each one's story). `blind` and
-# `blind_2` were written after the first cues; from `blind_3` on, each was
-# written by a new writer who saw neither the cues, the training data nor the
-# other sets, committed before it was scored and scored in aggregate, then used
-# for development in the next detector round: blind_3 (79 + 121 + 58, rounds
-# 4-5), blind_4 (78 + 138 + 66, round 5), blind_5 (81 + 136 + 58, round 6),
-# blind_6 (88 + 145 + 67, round 7), blind_7 (84 + 151 + 64, round 8), blind_8
-# (89 + 143 + 69, round 9), blind_9 (91 + 142 + 69, round 10). blind_10
-# (89 + 147 + 67): its two missed acute messages were read and fixed after its
-# blind scoring. blind_11 (94 + 161 + 74) is the one still blind.
-LAST_BLIND_SET = 11
-BLIND_SETS = {"blind": NLU_TESTS / "blind_testset.yml"} | {
-    f"blind_{n}": NLU_TESTS / f"blind_testset_{n}.yml" for n in range(2, LAST_BLIND_SET + 1)
+# The development sets of issue 11. Since round 11 they are the training
+# corpus of the second opinion on the model's acute guess (data/gevaar/,
+# bot/nlu/second_opinion.py); scored here as a check on training data.
+# `ontwikkel` and `ontwikkel_2` were written from domain knowledge; `blind`
+# and `blind_2` after the first cues; from `blind_3` on, each was written by a
+# new writer who saw neither the cues, the training data nor the other sets,
+# committed before it was scored and scored in aggregate, then used for
+# development in the next detector round (docs/benchmarks.md tells each one's
+# story): blind_3 (79 + 121 + 58, rounds 4-5), blind_4 (78 + 138 + 66, round
+# 5), blind_5 (81 + 136 + 58, round 6), blind_6 (88 + 145 + 67, round 7),
+# blind_7 (84 + 151 + 64, round 8), blind_8 (89 + 143 + 69, round 9), blind_9
+# (91 + 142 + 69, round 10).
+ACUTE_SET = CORPUS / "ontwikkel.yml"
+MULTI_FACT_SET = CORPUS / "ontwikkel_meerdere_feiten.yml"
+DEV_SET_2 = CORPUS / "ontwikkel_2.yml"
+CORPUS_BLIND_SETS = {f"blind_{n}": CORPUS / f"blind_{n}.yml" for n in range(2, 10)}
+# The held-out sets, never trained on: blind_10 (89 + 147 + 67; its two
+# missed acute messages were read and fixed after its blind scoring),
+# blind_11 (94 + 160 + 74) and blind_12 (95 + 174 + 76), the one still blind.
+LAST_BLIND_SET = 12
+HELD_OUT_SETS = {
+    f"blind_{n}": NLU_TESTS / f"blind_testset_{n}.yml" for n in range(10, LAST_BLIND_SET + 1)
 }
-# A second development set (acute, non-acute and multi-fact in one file),
-# written from domain knowledge without seeing the blind sets; tuned on.
-DEV_SET_2 = NLU_TESTS / "ontwikkel_2.yml"
 
 # Every scored set: name -> (file with acute and non-acute, file with multi-fact).
 SCORED_SETS = {
     "ontwikkel": (ACUTE_SET, MULTI_FACT_SET),
     "ontwikkel_2": (DEV_SET_2, DEV_SET_2),
-    **{name: (path, path) for name, path in BLIND_SETS.items()},
+    "blind": (CORPUS / "blind_1.yml",) * 2,
+    **{name: (path, path) for name, path in CORPUS_BLIND_SETS.items()},
+    **{name: (path, path) for name, path in HELD_OUT_SETS.items()},
 }
 
 ACUTE_INTENT = "acute_zorgen"
@@ -51,16 +56,11 @@ DANGER_QUESTION = "vraag:direct_gevaar"
 
 
 def acute_set(path: Path = ACUTE_SET) -> Dict[str, List[str]]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    calm = raw["niet_acuut"]
-    if isinstance(calm, dict):  # grouped by intent
-        calm = [text for texts in calm.values() for text in texts]
-    return {"acuut": list(raw["acuut"]), "niet_acuut": list(calm)}
+    return acute_lists(path)
 
 
 def multi_fact_set(path: Path = MULTI_FACT_SET) -> List[Dict]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(raw.get("berichten") or raw.get("meerdere_feiten"))
+    return multi_fact_messages(path)
 
 
 def held_out_texts() -> List[str]:

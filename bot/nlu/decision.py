@@ -6,7 +6,7 @@ either the model or the detector finds is answered, in the contract's order.
 """
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from bot.nlu.detector import (
     COLLEGA,
@@ -73,20 +73,26 @@ class Decision:
 
 
 def decide(
-    model_intents: Sequence[str], detection: Detection, model_doubt: bool = False
+    model_intents: Sequence[str],
+    detection: Detection,
+    model_doubt: bool = False,
+    model_acute_disputed: bool = False,
 ) -> Decision:
     """`model_intents`: what the NLU model recognised (empty after a fallback);
-    `model_doubt`: the model gives acute a probability just below the threshold."""
+    `model_doubt`: the model gives acute a probability just below the threshold;
+    `model_acute_disputed`: the second opinion (bot/nlu/second_opinion.py)
+    reads the message as calm."""
     model_intent = next((i for i in model_intents if i != ACUUT), None)
     # The model's acute guess on harm the message places in the past ("als
     # kind geslagen", "vorig jaar aangifte"), or on a message that names no
     # harm and says it is calm now ("sindsdien is het rustig"), or on harm in
-    # a pretend game only ("speelden politie en boef"), asks the
-    # question with 112 and 0800-2000 instead: still safe, and no false alarm.
+    # a pretend game only ("speelden politie en boef"), or that the second
+    # opinion reads as calm, asks the question with 112 and 0800-2000
+    # instead: still safe, and no false alarm. An acute cue is never disputed.
     past_doubt = (
         ACUUT in model_intents
         and not detection.acute
-        and (detection.past_only or detection.calm or detection.pretend)
+        and (detection.past_only or detection.calm or detection.pretend or model_acute_disputed)
     )
     if past_doubt:
         model_intents = [i for i in model_intents if i != ACUUT]
@@ -164,6 +170,9 @@ DEFAULT_ACUTE_THRESHOLD = 0.2
 # From this probability up to the acute threshold the model doubts: the
 # assistant asks "Is er nu direct gevaar?" (with 112 and 0800-2000).
 DEFAULT_QUESTION_THRESHOLD = 0.1
+# Below this acute probability of the second opinion the model's acute guess
+# (without an acute cue) becomes the danger question (config.yml).
+DEFAULT_SECOND_OPINION_THRESHOLD = 0.3
 
 
 def acute_probability(ranking: List[Dict[str, Any]]) -> float:
@@ -192,12 +201,21 @@ def analyse_message(
     ranking: Optional[List[Dict[str, Any]]] = None,
     acute_threshold: float = DEFAULT_ACUTE_THRESHOLD,
     question_threshold: float = DEFAULT_QUESTION_THRESHOLD,
+    second_opinion: Optional[Callable[[], Optional[float]]] = None,
+    second_opinion_threshold: float = DEFAULT_SECOND_OPINION_THRESHOLD,
 ) -> Dict[str, Any]:
-    """The decision for one text, as stored in the parse result."""
+    """The decision for one text, as stored in the parse result.
+    `second_opinion` gives the second opinion's acute probability (None when
+    there is none); it is asked only when the model alone says acute."""
     ranking = ranking or []
     detection = detect(text or "")
     doubt = question_threshold <= acute_probability(ranking) < acute_threshold
-    decision = decide(model_situations(model_intent, ranking, acute_threshold), detection, doubt)
+    model_intents = model_situations(model_intent, ranking, acute_threshold)
+    disputed = False
+    if ACUUT in model_intents and not detection.acute and second_opinion is not None:
+        score = second_opinion()
+        disputed = score is not None and score < second_opinion_threshold
+    decision = decide(model_intents, detection, doubt, disputed)
     intent = decision.intent
     if intent is None and model_intent == ACUUT and not decision.acuut:
         # The model's acute guess was dropped (harm long past): its next guess.
