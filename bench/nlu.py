@@ -16,6 +16,7 @@ from harness.nlu_data import (
     set_f1,
 )
 from harness.situation_sets import (
+    LAST_BLIND_SET,
     SCORED_SETS,
     acute_scores,
     acute_set,
@@ -140,8 +141,9 @@ def parse_issue_11_sets(model: Path) -> Dict[str, Dict]:
         }
         for name, (acute_path, multi_path) in sets.items()
     }
-    # The targets are read from the development sets (the issue's sets).
-    return {**scores["ontwikkel"], "sets": scores}
+    # The targets are read from the held-out set (never trained or tuned on);
+    # the development sets are the second opinion's training data since round 11.
+    return {**scores[f"blind_{LAST_BLIND_SET}"], "sets": scores}
 
 
 def evaluate(model: Path, confusion_png: Path) -> Dict:

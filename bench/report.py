@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bench.findings import ISSUE_14_LEVERS
+from harness.situation_sets import LAST_BLIND_SET
 
 # Targets of issue 6.
 MIN_MACRO_F1 = 0.95
@@ -761,12 +762,13 @@ def _section_issue_11(results: Dict) -> List[str]:
         f"assistant {counts['ours']}, NLU model alone (DIET with the TF-IDF classifier, "
         f"before the detector) {counts['model_only']}, "
         f"baseline {counts['baseline']}.",
-        f"- Acute (`tests/nlu/acuut_testset.yml`): {acute['acuut']} acute and "
+        f"- Acute, on the held-out set `tests/nlu/blind_testset_{LAST_BLIND_SET}.yml` "
+        f"(never trained or tuned on): {acute['acuut']} acute and "
         f"{acute['niet_acuut']} non-acute messages; recall {_fmt(acute['recall'])}, "
         f"precision {_fmt(acute['precision'])}; recall when the question 'Is er nu direct "
         f"gevaar?' (with 112 and 0800-2000) counts: {_fmt(acute['recall_met_vraag'])}; "
         f"that question on non-acute messages: {acute['vraag_gevaar_bij_niet_acuut']}x.",
-        f"- Several facts (`tests/nlu/meerdere_feiten.yml`): {multi['n']} messages, "
+        f"- Several facts, same set: {multi['n']} messages, "
         f"exactly the right set of step ids (and question): {_fmt(multi['exact'])} "
         f"({len(multi['fout'])} wrong).",
         "",
@@ -794,8 +796,16 @@ def _section_issue_11(results: Dict) -> List[str]:
             "`blind_testset_8.yml` (round 9) and `blind_testset_9.yml` (round 10) were then "
             "used for development: their errors "
             "guided the detector's cues, so they are no longer blind, and their figures from "
-            "then on are development figures. `blind_10` is the one blind set (its two "
-            "missed acute messages were read and fixed after its blind scoring). "
+            "then on are development figures. `blind_testset_10.yml` and "
+            "`blind_testset_11.yml` were written blind by a tenth and an eleventh writer; "
+            "`blind_10` was scored blind before and after round 11 (its two missed acute "
+            "messages were read and fixed after its first scoring), `blind_11` before and "
+            "after round 11 and used for development in round 12. Since round 11 the "
+            "development sets are the training data of the second opinion on the model's "
+            "acute guess (moved to `data/gevaar/`; `blind_10` and `blind_11` since round "
+            "12), so their figures below are figures on training data. "
+            f"`blind_{LAST_BLIND_SET}` (`tests/nlu/`) is the one held-out set: written blind by "
+            "a twelfth writer, committed before it was scored, never read, trained or tuned on. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]

@@ -368,3 +368,53 @@ def test_a_child_kept_in_the_car_as_punishment_stays_acute():
 )
 def test_round_ten_fractures_and_threats_to_take_the_children(text):
     assert detect(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vanochtend stuurde de moeder me een appje: 'hij is terug, help me'. Ik kan haar niet bereiken.",
+        "Een leerling fluisterde in de gang 'help' en wees naar haar stiefvader bij het hek.",
+        # not knowing is no negation
+        "Ik weet niet of hij vanavond weer gaat slaan.",
+    ],
+)
+def test_round_twelve_acute(text):
+    assert danger(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # said laughing, or in a film seen in class: at most the question
+        "Een kleuter riep lachend dat hij zijn zusje zou vermoorden omdat ze zijn toren omgooide.",
+        "In de film van vanmiddag werd iemand met een mes bedreigd; twee kinderen schrokken ervan.",
+    ],
+)
+def test_round_twelve_pretend_is_no_acute_answer(text):
+    assert not danger(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vandaag sloeg hij bij het dictee drie woorden over.",
+        "Na de training van gisteren heeft ze een gescheurde enkelband.",
+        "Hij heeft sinds vanochtend een bult van een hockeystick tijdens de gymles.",
+    ],
+)
+def test_round_twelve_harmless(text):
+    found = danger(text)
+    assert not found.acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ze vertelde vandaag over het geweld van haar vader toen ze een kind was.",
+        "In haar eerste huwelijk werd ze mishandeld; nu woont ze fijn met haar nieuwe partner.",
+    ],
+)
+def test_round_twelve_past(text):
+    found = danger(text)
+    assert not found.acute and found.past_only

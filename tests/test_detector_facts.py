@@ -746,3 +746,45 @@ def test_round_ten_facts():
     assert generic.fase is None
     assert ZORGEN in detect("Na de melding blijft de zoon geld van haar rekening halen.").situations
     assert VRAAG_VT in detect("Hoe vraag ik Veilig Thuis om advies?").situations
+
+
+def test_round_twelve_questions_next_to_a_case():
+    assert (
+        VERANTWOORDELIJKHEID
+        in detect("Draag ik als leerkracht nog verantwoordelijkheid?").situations
+    )
+    # not knowing is no negation
+    assert VERANTWOORDELIJKHEID in detect("Ik weet niet precies wat mijn taak nog is.").situations
+    asked = detect("We hebben niet gemeld bij Veilig Thuis. Wat is hun telefoonnummer?")
+    assert VRAAG_VT in asked.situations and asked.gemeld_bij_vt is False
+    assert VRAAG_VT not in detect("Wat is het nummer van de huisarts van het gezin?").situations
+    colleague = detect(
+        "Ik denk dat een collega een peuter hardhandig vastpakt. Wat is het stappenplan van de meldcode?"
+    )
+    assert set(colleague.situations) == {"vermoeden_collega", STAPPEN}
+    only_route = detect("Een collega slaat kinderen. Ook weigeren de ouders hulp.")
+    assert only_route.situations == ("vermoeden_collega",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Na de verwijzing naar het wijkteam kwamen de zorgen na een paar weken terug.",
+        "Het vermoeden van verwaarlozing blijft, ook met de hulp erbij.",
+    ],
+)
+def test_round_twelve_persisting_concerns(text):
+    assert ZORGEN in detect(text).situations
+
+
+def test_round_twelve_facts_and_moves():
+    past_report = detect(
+        "Na een melding bij Veilig Thuis is het gezin begeleid door het wijkteam, dat is gestopt."
+    )
+    assert past_report.fase == FASE_GEMELD
+    assert detect("Wat gebeurt er na een melding bij Veilig Thuis?").fase is None
+    doubting = detect("Ik twijfel over een meisje dat ik naar de jeugdarts heb doorverwezen.")
+    assert doubting.fase == FASE_DOORVERWEZEN
+    assert detect("Ik twijfel of ik moet melden.").fase is None
+    assert VERHUIZING in detect("Mevrouw is bij haar dochter ingetrokken in Assen.").situations
+    assert WEIGERING in detect("Hij wil geen contact meer met de schuldhulpverlening.").situations

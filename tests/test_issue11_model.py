@@ -1,8 +1,11 @@
-"""Issue 11 on the trained model: the held-out acute and multi-fact sets, scored
-through the whole NLU pipeline (DIET plus the situation detector) and the
-assistant's answer plan. Floors: acute recall 0.99, acute precision 0.90,
-multi-fact exact 0.95 (target 0.90), on the sets the targets are defined on; the danger
-question ("Is er nu direct gevaar?") on at most 5% of the non-acute messages.
+"""Issue 11 on the trained model: the acute and multi-fact sets, scored through
+the whole NLU pipeline (DIET, the situation detector and the second opinion)
+and the assistant's answer plan. Floors on the development sets (since round
+11 the second opinion's training data, so these guard against regressions):
+acute recall 0.99, acute precision 0.90, multi-fact exact 0.95 (target 0.90);
+the acute answer or the danger question ("Is er nu direct gevaar?") on at
+most 10% of the non-acute messages. On the held-out set: every acute message
+gets the acute answer or the danger question, at 0.99 at least.
 """
 
 import json
@@ -11,6 +14,7 @@ import pytest
 
 from harness.nlu_data import parse_texts_with
 from harness.situation_sets import (
+    HELD_OUT_SETS,
     SCORED_SETS,
     acute_scores,
     held_out_texts,
@@ -23,8 +27,10 @@ pytestmark = pytest.mark.integration
 ACUTE_RECALL_FLOOR = 0.99
 ACUTE_PRECISION_FLOOR = 0.90
 MULTI_FACT_EXACT_FLOOR = 0.95
-# The danger question costs a turn: rare on messages without danger.
-MAX_DANGER_QUESTION_ON_CALM = 0.05
+# The danger question costs a turn: rare on messages without danger. Since
+# round 11 it replaces most false alarms (the second opinion), so the floor
+# counts both interruptions together.
+MAX_INTERRUPTED_CALM = 0.10
 
 
 @pytest.fixture(scope="module")
@@ -60,12 +66,20 @@ def test_acute_recall_and_precision_with_the_model(scores):
     assert acute["precision"] >= ACUTE_PRECISION_FLOOR, acute["vals_alarm"]
 
 
-def test_the_danger_question_is_rare_on_messages_without_danger(scores):
+def test_messages_without_danger_are_rarely_interrupted(scores):
     acute = scores["ontwikkel"]["acuut"]
-    asked = acute["vraag_gevaar_bij_niet_acuut"]
-    print(f"\nVraag 'direct gevaar?' bij niet-acuut: {asked}/{acute['niet_acuut']}")
-    assert asked / acute["niet_acuut"] <= MAX_DANGER_QUESTION_ON_CALM
+    interrupted = acute["vraag_gevaar_bij_niet_acuut"] + len(acute["vals_alarm"])
+    print(f"\nAcuut of 'direct gevaar?' bij niet-acuut: {interrupted}/{acute['niet_acuut']}")
+    assert interrupted / acute["niet_acuut"] <= MAX_INTERRUPTED_CALM
     assert acute["recall_met_vraag"] >= acute["recall"]
+
+
+def test_on_the_held_out_set_every_acute_message_gets_the_acute_answer_or_the_question(scores):
+    for name in HELD_OUT_SETS:
+        acute = scores[name]["acuut"]
+        print(f"\n{name}: recall {acute['recall']:.3f}, met vraag {acute['recall_met_vraag']:.3f}")
+        # Aggregate only: the held-out set's texts are never printed.
+        assert acute["recall_met_vraag"] >= ACUTE_RECALL_FLOOR, len(acute["gemist"])
 
 
 def test_multi_fact_messages_get_exactly_their_steps_with_the_model(scores):

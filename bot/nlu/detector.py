@@ -230,6 +230,12 @@ def _any(patterns, text: str) -> bool:
 _NOUN_NEGATIONS = frozenset({"geen", "zonder"})
 # A fact after these is taken as given: "werken niet mee sinds de melding".
 _GIVEN_AFTER = frozenset({"na", "sinds", "vanwege", "ondanks", "door"})
+# Not knowing is no negation: "ik weet niet goed wat mijn rol nog is",
+# "ik weet niet of hij vanavond weer slaat".
+_NOT_KNOWING = re.compile(
+    r"\b(weet|weten|wist|wisten) (ik |we |wij |u |hij |ze |zij )?(niet|nooit)"
+    r"( goed| zeker| precies| meer)? (wat|of|hoe|wanneer|waar|welke|wie|waarom)\b"
+)
 
 
 def _is_negated(clause: str, match: re.Match, cues: Cues, inside: bool = False) -> bool:
@@ -252,7 +258,10 @@ def _negated(before_text: str, cue: str, after: str, cues: Cues, inside: bool = 
         ]
         if negated or any(w in cues.negations for w in _WORD.findall(cue)):
             return True
-    elif any(word in cues.negations for word in before):
+    elif any(
+        word in cues.negations
+        for word in _WORD.findall(_NOT_KNOWING.sub(" ", before_text))[-cues.negation_reach :]
+    ):
         return True
     return bool(cues.negation_after.match(after))
 
@@ -538,8 +547,10 @@ def _situations(text: str, cues: Cues) -> Tuple[str, ...]:
         if any(_sentence_cues(cues.situations[name], s, cues) for s in sentences(text)):
             found.append(name)
     if COLLEGA in found:
-        # Abuse by a colleague is not the meldcode route: no refusal or concern steps.
-        found = [COLLEGA]
+        # Abuse by a colleague is not the meldcode route: no refusal or concern
+        # steps; a question next to it (the meldcode's steps, how to reach
+        # Veilig Thuis) is still answered.
+        found = [name for name in found if name in (COLLEGA, STAPPEN, VRAAG_VT)]
     return tuple(found)
 
 
