@@ -644,6 +644,61 @@ How these figures came about, and what they do not show:
   `blind_10` after that: recall 1.0, precision 0.736, several facts 0.925.
   Its precision and several-facts figures stay blind; its recall is no
   longer blind.
+- Eleventh round (a second opinion, 2026-12-03). Where did the false alarms
+  come from? On the eleven development sets, messages that got the acute
+  answer because of a detector cue were right 554 times and wrong 18 times;
+  messages that got it from the NLU model alone (no acute cue) were right 196
+  times and wrong 154 times. DIET and the TF-IDF classifier learn from short
+  examples; on long calm messages about a treated injury, old harm or a
+  harmless fear they guess acute. Built: `bot/nlu/second_opinion.py`, a
+  logistic regression (TF-IDF on characters and words, as the ensemble,
+  `class_weight` balanced, C 10) trained on the long messages of the
+  development sets, acute against calm (multi-fact messages are calm). The
+  sets moved from `tests/nlu/` to `data/gevaar/` (`acuut_testset.yml` is now
+  `ontwikkel.yml`, `meerdere_feiten.yml` `ontwikkel_meerdere_feiten.yml`,
+  `blind_testset_N.yml` `blind_N.yml`); the SituationDetector trains it in
+  `rasa train` (its fingerprint follows the files). It only disputes the
+  model's acute guess: below 0.3 the guess becomes the danger question (with
+  112 and 0800-2000), and it never touches an acute cue. Chosen by leaving one
+  development set (one writer) out at a time: of the messages that the model
+  alone called acute, 0 of 196 acute ones and 122 of 156 calm ones scored
+  below 0.3 (lowest acute score 0.43; C 0.3-30 and thresholds 0.02-0.5 were
+  compared; at 0.5 two acute ones fell below). On all messages: 3 of 751
+  acute below 0.3, 82 of 1808 calm above (a floor in `make test`, with four
+  folds of whole files). Blind, before / after the round: `blind_10`
+  precision 0.736 / 0.890 (recall 1.0 / 1.0, several facts 0.925 / 0.925);
+  `blind_11` (94 + 160 + 74, written by an eleventh writer during the round)
+  recall 0.989 / 0.989, precision 0.641 / 0.744, several facts 0.797 /
+  0.797; `blind_12` (95 + 174 + 76, a twelfth writer) recall 0.989 (1.0 with
+  the question) / 0.989, precision 0.631 / 0.770, several facts 0.789 /
+  0.789. The price: the danger question comes more often on calm messages
+  (`blind_7` 18 to 51 of 151), where there was a false acute answer before.
+- Twelfth round (detector, 2026-12-03): `blind_11` used for development.
+  Questions next to a case ("heb ik nog verantwoordelijkheid", "wat is hun
+  nummer?" after a message about Veilig Thuis, the meldcode's steps or
+  Veilig Thuis next to a colleague suspicion); not knowing is no negation
+  ("ik weet niet goed wat mijn rol nog is", also for danger: "ik weet niet of
+  hij vanavond weer slaat" is acute); returning concerns ("de zorgen komen
+  terug", "het vermoeden blijft"); a past report ("na een melding bij VT is
+  het gezin begeleid"); doubt about a family is no intention to report; "bij
+  hem ingetrokken"; a cry for help sent by the person at risk is acute;
+  laughing and a film seen in class count as pretend; skipped questions
+  ("sloeg drie vragen over"), torn ligaments and a bump from a hockey stick
+  are harmless; "toen ze een kind was" and "eerste huwelijk" are past. Then
+  `blind_10` and `blind_11` joined the second opinion's corpus (13 writers).
+  `blind_11` (now development): recall 1.0, precision 0.913, several facts
+  0.932. `blind_12`, the held-out set, after the round: recall 0.989 (1.0
+  with the question), precision 0.790, several facts 0.816. It was scored in
+  aggregate once more in between (after the detector changes, before the
+  corpus step, which was planned: precision 0.770, several facts 0.816);
+  nothing was changed because of that.
+- Duplicates found by the disjointness tests in round 11: four messages of
+  the development sets equal to a message of the NLU test set or of
+  `blind_11`/`blind_12` (removed from the corpus), one short question of
+  `blind_11` and three of `blind_12` equal to a training example or a
+  development message (removed from those sets before their final scoring).
+  Their texts (short questions such as "wat zijn de vijf stappen van de
+  meldcode?") were printed by the check; nothing else of `blind_12` was read.
 - Two set texts were seen by accident during rounds 7 and 9: a scoring
   script that did not know a new set yet printed one acute message of
   `blind_7` and one of `blind_9` in an error. Nothing was changed after them.
@@ -686,7 +741,15 @@ How these figures came about, and what they do not show:
   hardly; every new writer brings wordings the cues do not know yet. Most
   remaining false alarms come from the NLU model alone (calm messages without
   any danger cue); turning the model's unsure acute guesses into the danger
-  question was tried in round 6 and cost recall on `blind_7` (above).
+  question was tried in round 6 and cost recall on `blind_7` (above). The
+  second opinion of round 11 did what that rule could not: it learned from
+  the long messages of eleven writers, and lifted precision on the unseen
+  sets by 0.10-0.15 (`blind_10` 0.890, `blind_11` 0.744, `blind_12` 0.770)
+  without losing an acute answer. After round 12, `blind_12`, the held-out
+  set: precision 0.790, several facts 0.816, recall 0.989 (1.0 with the
+  question). The remaining false alarms on it come from the cues (calm
+  messages with a threat word used in jest, an explained accident) as much as
+  from the model.
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
   the best precision (first round; the blind sets' figures for several
   thresholds had been seen then).
