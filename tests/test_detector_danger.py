@@ -387,7 +387,7 @@ def test_round_twelve_acute(text):
     "text",
     [
         # said laughing, or in a film seen in class: at most the question
-        "Een kleuter riep lachend dat hij zijn zusje zou vermoorden omdat ze zijn toren omgooide.",
+        "Een kleuter riep dat hij zijn zusje zou vermoorden omdat ze zijn toren omgooide. Ze moesten er allebei om lachen.",
         "In de film van vanmiddag werd iemand met een mes bedreigd; twee kinderen schrokken ervan.",
     ],
 )
@@ -418,3 +418,59 @@ def test_round_twelve_harmless(text):
 def test_round_twelve_past(text):
     found = danger(text)
     assert not found.acute and found.past_only
+
+
+def test_round_thirteen_a_perpetrator_laughing_is_no_joke():
+    assert danger("Vader zei lachend dat hij haar vanavond zou vermoorden.").acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een vader vertelde dat zijn dochter twee jaar geleden gepest werd en toen aan zelfmoord dacht. Nu gaat het goed.",
+        "Ze heeft geen gedachten om zichzelf of haar peuter iets aan te doen, zegt ze.",
+        "De jongen wil niet dat zijn vader weet waar hij nu woont.",
+        "Ik heb haar doorverwezen naar het Centrum Seksueel Geweld; ligt het nu bij hen?",
+        "Hij sloeg vanochtend bij het proefwerk zeker de helft van alle moeilijke vragen over.",
+    ],
+)
+def test_round_thirteen_no_acute_answer(text):
+    assert not danger(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een meisje zei lachend dat haar vader haar vermoordt als ze te laat thuiskomt van de training.",
+        "Bij het ophalen riep een vader 'ik vermoord die scheidsrechter'. Het was duidelijk een grapje.",
+    ],
+)
+def test_round_thirteen_jokes_ask_at_most_the_question(text):
+    assert not danger(text).acute
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Een kleuter viel vanochtend van het klimrek en heeft een bult. De juf had het zelf gezien en de ouders zijn gebeld.",
+        "Ze kwam vandaag met een gebroken pols, gisteren van de trampoline gevallen. Op de huisartsenpost is het gips gezet.",
+    ],
+)
+def test_round_thirteen_a_seen_or_checked_accident_asks_the_question(text):
+    found = danger(text)
+    assert not found.acute and found.weak
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no one saw it and no doctor checked it: acute as before
+        "Hij kwam vanochtend met een gebroken arm, hij zegt dat hij van de fiets is gevallen.",
+        # violence next to the accident story
+        "Ze is gisteren van de trap gevallen, zegt ze, maar haar vader heeft haar geslagen; de huisarts zag niets ernstigs.",
+        # a baby's bruises are a specific cue
+        "Een baby van 3 maanden heeft blauwe plekken, moeder zegt dat hij van de bank is gevallen. De huisarts zag niets ernstigs.",
+    ],
+)
+def test_round_thirteen_an_unexplained_injury_stays_acute(text):
+    assert danger(text).acute

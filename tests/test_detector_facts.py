@@ -788,3 +788,25 @@ def test_round_twelve_facts_and_moves():
     assert detect("Ik twijfel of ik moet melden.").fase is None
     assert VERHUIZING in detect("Mevrouw is bij haar dochter ingetrokken in Assen.").situations
     assert WEIGERING in detect("Hij wil geen contact meer met de schuldhulpverlening.").situations
+
+
+def test_round_thirteen_situations_and_facts():
+    assert WEIGERING in detect("De hulp loopt, maar moeder zegt nu dat ze ermee stopt.").situations
+    assert (
+        WEIGERING
+        in detect(
+            "Ze hebben de begeleiding door de gezinscoach van het wijkteam afgebroken."
+        ).situations
+    )
+    assert (
+        VERANTWOORDELIJKHEID in detect("Wie is er nu verantwoordelijk voor de jongen?").situations
+    )
+    assert STAPPEN in detect("Hoe doorloop ik de meldcode nog een keer?").situations
+    assert STAPPEN in detect("Welke stappen moet ik nu opnieuw doorlopen?").situations
+    assert (
+        VERHUIZING in detect("De zoon wil zijn moeder meenemen naar zijn huis in Emmen.").situations
+    )
+    referred = detect("Op ons advies zijn de ouders naar het wijkteam gegaan.")
+    assert referred.fase == FASE_DOORVERWEZEN
+    # the professional who asks whether she may stop is no refusal
+    assert WEIGERING not in detect("Ik wil weten of ik ermee kan stoppen.").situations

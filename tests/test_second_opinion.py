@@ -22,7 +22,7 @@ from harness.situation_sets import HELD_OUT_SETS, acute_set, multi_fact_set
 # the other files: the share of acute messages scored below the threshold
 # (they would get the danger question instead of the acute answer, if the
 # model alone called them acute), and of calm messages scored above it.
-# Measured with one file out at a time: 3 of 751 and 82 of 1808.
+# Measured (15 files, round 13): 8 of 1029 and 115 of 2502.
 MAX_ACUTE_DISPUTED = 0.01
 MAX_CALM_CONFIRMED = 0.08
 

@@ -45,7 +45,7 @@ _TIME_FILLERS = frozenset(
 ) | {str(n) for n in range(100)}
 # A part of a sentence that starts with "toen" (then, at that time) or "waar"
 # ("over haar jeugd in een kamp, waar ze werd opgesloten").
-_THEN = re.compile(r"\s*(toen|waar|waarin)\b")
+_THEN = re.compile(r"\s*((en|maar) )?(toen|waar|waarin)\b")
 _PLACE_AFTER = re.compile(
     r"\b(?:naar|in)\s+((?:'s-)?[A-Z][\w'-]+(?:\s+(?:aan|op|bij|den|de|in)\s+(?:den\s+)?[A-Z][\w'-]+)*)"
 )
@@ -57,6 +57,7 @@ class Cues:
     acute_general: Tuple[Pattern, ...]
     violence: Tuple[Pattern, ...]
     injury: Tuple[Pattern, ...]
+    blows: Tuple[Pattern, ...]
     again: Tuple[Pattern, ...]
     time: Tuple[Pattern, ...]
     fresh: Tuple[Pattern, ...]
@@ -64,6 +65,9 @@ class Cues:
     now: Tuple[Pattern, ...]
     over: Tuple[Pattern, ...]
     pretend: Tuple[Pattern, ...]
+    joked: Tuple[Pattern, ...]
+    accident: Tuple[Pattern, ...]
+    reassured: Tuple[Pattern, ...]
     over_since: Tuple[Pattern, ...]
     earlier: Tuple[Pattern, ...]
     acute_denied: Tuple[Pattern, ...]
@@ -131,7 +135,8 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         acute_specific=_compile(acute["specifiek"], "acuut.specifiek"),
         acute_general=_compile(acute["algemeen"], "acuut.algemeen"),
         violence=_compile(acute["geweld"], "acuut.geweld"),
-        injury=_compile(acute["letsel"], "acuut.letsel"),
+        injury=_compile(acute["klappen"] + acute["letsel"], "acuut.letsel"),
+        blows=_compile(acute["klappen"], "acuut.klappen"),
         again=_compile(acute["opnieuw"], "acuut.opnieuw"),
         time=_compile(acute["tijd"], "acuut.tijd"),
         fresh=_compile(acute["vers"], "acuut.vers"),
@@ -139,6 +144,9 @@ def load_cues(path: Path = CUES_FILE) -> Cues:
         now=_compile(acute["nu"], "acuut.nu"),
         over=_compile(acute["voorbij"], "acuut.voorbij"),
         pretend=_compile(acute["spel"], "acuut.spel"),
+        joked=_compile(acute["grap"], "acuut.grap"),
+        accident=_compile(acute["ongeluk"], "acuut.ongeluk"),
+        reassured=_compile(acute["nagekeken"], "acuut.nagekeken"),
         over_since=_compile(acute["voorbij_sinds"], "acuut.voorbij_sinds"),
         earlier=_compile(acute["eerder"], "acuut.eerder"),
         acute_denied=_compile(acute["ontkenning"], "acuut.ontkenning"),
@@ -346,11 +354,15 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
     parts = []
     before = False  # whether the part before this one is clearly past
     bare = False  # ... and holds nothing but its time ("tien jaar terug")
-    for sentence in sentences(normal):
+    split = sentences(normal)
+    # Both children laughing about it ("ze lagen daarna samen te lachen") makes
+    # a joke of the sentence before too.
+    joked = [_any(cues.joked, sentence) for sentence in split]
+    for index, sentence in enumerate(split):
         recent = _any(cues.fresh, sentence)
         # A pretend game ("politie en boef", a shooter game) is no real harm:
         # its sentence counts as a past one (a specific cue asks the question).
-        pretend = _any(cues.pretend, sentence)
+        pretend = _any(cues.pretend, sentence) or joked[index] or any(joked[index + 1 : index + 2])
         scopes = []
         for start, part in _scopes(sentence):
             # "toen" (then) goes on in the time of the part before it:
@@ -385,6 +397,9 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
             ]
         ]
     )
+    # An accident that was seen or checked ("van de schommel gevallen, de
+    # huisarts zag niets ernstigs"): a fresh injury asks the question instead.
+    explained = _any(cues.accident, normal) and _any(cues.reassured, normal)
     for index, (sentence, scopes, _) in enumerate(parts):
         for pattern in cues.acute_specific:
             for match in pattern.finditer(sentence):
@@ -401,7 +416,11 @@ def danger(text: str, cues: Optional[Cues] = None) -> Danger:
             if _any(cues.acute_general, part):
                 return Danger(acute=True)
             injury = _positive_match(cues.injury, part, cues)
-            if injury or _positive_match(cues.violence, part, cues):
+            violence = _positive_match(cues.violence, part, cues)
+            if injury and explained and not _any((*cues.violence, *cues.blows), part):
+                weak = True
+                continue
+            if injury or violence:
                 # "vorige maand van de trap gevallen": some time ago, ask.
                 earlier = _any(cues.earlier, sentence) and not _any(cues.fresh, sentence)
                 if earlier and nearby_time:
