@@ -692,6 +692,41 @@ How these figures came about, and what they do not show:
   aggregate once more in between (after the detector changes, before the
   corpus step, which was planned: precision 0.770, several facts 0.816);
   nothing was changed because of that.
+- Thirteenth round (detector, 2026-12-03): the development sets only
+  (`blind_8`, `blind_10`, `blind_11`, `ontwikkel_2`; `blind_12` stayed
+  unread). Laughing about it together ("ze lagen daarna samen te lachen",
+  "het was duidelijk een grapje") makes a joke of the sentence before too,
+  and a bare "lachend" no longer does ("vader zei lachend dat hij haar
+  vanavond zou vermoorden" is acute); an accident that someone saw or a
+  doctor checked ("van de schommel gevallen", "de huisarts zag niets
+  ernstigs", "gips gezet") makes a fresh injury ask the question instead of
+  the acute answer, never for blows, violence or a specific cue such as a
+  baby's bruises; "en toen" keeps the time of the part before; a denied
+  self-harm plan over more words; "wil niet dat zijn moeder weet waar hij
+  woont"; the Centrum Seksueel Geweld is a name; refusals "zegt dat hij
+  ermee stopt", "traject ... afgebroken"; "wie is er verantwoordelijk";
+  "hoe doorloop ik de meldcode opnieuw"; "meenemen naar zijn huis in";
+  "naar het CJG gegaan" is a referral. Development sets: recall 1.0 on all
+  (`blind_2` 0.967), precision 0.95-1.0, several facts 0.96-1.0.
+  `blind_13` (97 + 159 + 86, a thirteenth writer, committed before it was
+  scored) before / after the round: recall 0.990 / 0.990 (1.0 with the
+  question), precision 0.793 / 0.787, several facts 0.814 / 0.814;
+  `blind_12` 0.790 / 0.790 and 0.816 / 0.816. The cue round did not move the
+  unseen sets. Then `blind_12` joined the corpus (fifteen files, fourteen
+  writers): `blind_13` unchanged (precision 0.787). On `blind_13` twenty of
+  the 26 false alarms come from a detector cue and six from the model alone.
+- Does the second opinion gain from more writers? Leaving one file out and
+  training on 2, 4, 7, 10 or 13 of the others (two draws each), the calm
+  messages among those the model alone called acute that it disputes rise
+  from 57% to 61%, 69%, 76% and 79%, and no acute one is disputed from 7
+  writers on (2 and 1 of 480 with 2 and 4). The gain flattens.
+- Not built: the second opinion on a detector cue. With one file left out,
+  763 messages got the acute answer from a cue rightly and 62 wrongly; below
+  0.05 on the second opinion lie 0 of the 763 and 12 of the 62 (0.1: 0 and
+  17; the lowest right one scores 0.128). Turning those into the danger
+  question would lift precision a little, but it lets a statistical model
+  overrule a cue that the issue puts first; that is a decision for the team,
+  not a tuning step.
 - Duplicates found by the disjointness tests in round 11: four messages of
   the development sets equal to a message of the NLU test set or of
   `blind_11`/`blind_12` (removed from the corpus), one short question of
@@ -745,11 +780,12 @@ How these figures came about, and what they do not show:
   second opinion of round 11 did what that rule could not: it learned from
   the long messages of eleven writers, and lifted precision on the unseen
   sets by 0.10-0.15 (`blind_10` 0.890, `blind_11` 0.744, `blind_12` 0.770)
-  without losing an acute answer. After round 12, `blind_12`, the held-out
-  set: precision 0.790, several facts 0.816, recall 0.989 (1.0 with the
-  question). The remaining false alarms on it come from the cues (calm
-  messages with a threat word used in jest, an explained accident) as much as
-  from the model.
+  without losing an acute answer. After round 12, `blind_12`: precision
+  0.790, several facts 0.816, recall 0.989 (1.0 with the question). After
+  round 13, `blind_13`, the held-out set now: precision 0.787, several facts
+  0.814, recall 0.990 (1.0 with the question). Most of its false alarms now
+  come from the cues (threat words used in jest, explained accidents), and
+  cue rounds no longer move the unseen sets.
 - `acute_threshold` 0.2 gives the same development-set recall as 0.01-0.5 with
   the best precision (first round; the blind sets' figures for several
   thresholds had been seen then).
@@ -866,9 +902,10 @@ def _section_issue_11(results: Dict) -> List[str]:
             "after round 11 and used for development in round 12. Since round 11 the "
             "development sets are the training data of the second opinion on the model's "
             "acute guess (moved to `data/gevaar/`; `blind_10` and `blind_11` since round "
-            "12), so their figures below are figures on training data. "
+            "12, `blind_12`, held out in rounds 11 and 12, since round 13), so their "
+            "figures below are figures on training data. "
             f"`blind_{LAST_BLIND_SET}` (`tests/nlu/`) is the one held-out set: written blind by "
-            "a twelfth writer, committed before it was scored, never read, trained or tuned on. "
+            "the newest writer, committed before it was scored, never read, trained or tuned on. "
             "The blind sets show how the safety net does on wording it was not developed on.",
             "",
         ]
