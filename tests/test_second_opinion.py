@@ -129,3 +129,19 @@ def test_the_fingerprint_follows_the_corpus(tmp_path):
     (tmp_path / "set.yml").write_text("acuut: [a]\nniet_acuut: [b, c]\n", encoding="utf-8")
     assert second_opinion.corpus_fingerprint(tmp_path) != before
     assert second_opinion.corpus(tmp_path) == [("a", 1), ("b", 0), ("c", 0)]
+
+
+def test_the_models_slight_doubt_asks_nothing_when_the_second_opinion_reads_calm():
+    doubting = [{"name": "zorgen_blijven", "confidence": 0.85}, {"name": ACUUT, "confidence": 0.15}]
+    text = "Ik maak me zorgen over een leerling."
+    assert analyse_message(text, "zorgen_blijven", doubting)["intent"] == TWIJFEL_GEVAAR
+    calm = analyse_message(text, "zorgen_blijven", doubting, second_opinion=lambda: 0.02)
+    assert calm["intent"] == "zorgen_blijven" and not calm["twijfel_gevaar"]
+    unsure = analyse_message(text, "zorgen_blijven", doubting, second_opinion=lambda: 0.4)
+    assert unsure["intent"] == TWIJFEL_GEVAAR
+    # a weak danger cue still asks, whatever the second opinion says
+    weak = "Na de verwijzing zag ik een blauwe plek op zijn arm."
+    assert (
+        analyse_message(weak, "zorgen_blijven", doubting, second_opinion=lambda: 0.0)["intent"]
+        == TWIJFEL_GEVAAR
+    )

@@ -173,6 +173,10 @@ DEFAULT_QUESTION_THRESHOLD = 0.1
 # Below this acute probability of the second opinion the model's acute guess
 # (without an acute cue) becomes the danger question (config.yml).
 DEFAULT_SECOND_OPINION_THRESHOLD = 0.3
+# Below this acute probability of the second opinion, the model's slight
+# doubt (between the question and the acute threshold) asks nothing: both
+# read the message as calm. A weak danger cue still asks.
+DEFAULT_SECOND_OPINION_CALM = 0.1
 
 
 def acute_probability(ranking: List[Dict[str, Any]]) -> float:
@@ -203,6 +207,7 @@ def analyse_message(
     question_threshold: float = DEFAULT_QUESTION_THRESHOLD,
     second_opinion: Optional[Callable[[], Optional[float]]] = None,
     second_opinion_threshold: float = DEFAULT_SECOND_OPINION_THRESHOLD,
+    second_opinion_calm: float = DEFAULT_SECOND_OPINION_CALM,
 ) -> Dict[str, Any]:
     """The decision for one text, as stored in the parse result.
     `second_opinion` gives the second opinion's acute probability (None when
@@ -215,6 +220,9 @@ def analyse_message(
     if ACUUT in model_intents and not detection.acute and second_opinion is not None:
         score = second_opinion()
         disputed = score is not None and score < second_opinion_threshold
+    elif doubt and second_opinion is not None:
+        score = second_opinion()
+        doubt = score is None or score >= second_opinion_calm
     decision = decide(model_intents, detection, doubt, disputed)
     intent = decision.intent
     if intent is None and model_intent == ACUUT and not decision.acuut:

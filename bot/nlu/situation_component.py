@@ -33,6 +33,7 @@ from bot.nlu.decision import (
     ANALYSIS_KEY,
     DEFAULT_ACUTE_THRESHOLD,
     DEFAULT_QUESTION_THRESHOLD,
+    DEFAULT_SECOND_OPINION_CALM,
     DEFAULT_SECOND_OPINION_THRESHOLD,
     adjust_entities,
     analyse_message,
@@ -63,6 +64,7 @@ class SituationDetector(GraphComponent):
         self.question_threshold = float(config["question_threshold"])
         self.second_opinion_threshold = float(config["second_opinion_threshold"])
         self.second_opinion_c = float(config["second_opinion_C"])
+        self.second_opinion_calm = float(config["second_opinion_calm"])
         self._model_storage = model_storage
         self._resource = resource
         self.classifier = classifier
@@ -74,6 +76,7 @@ class SituationDetector(GraphComponent):
             "question_threshold": DEFAULT_QUESTION_THRESHOLD,
             "second_opinion_threshold": DEFAULT_SECOND_OPINION_THRESHOLD,
             "second_opinion_C": 10.0,
+            "second_opinion_calm": DEFAULT_SECOND_OPINION_CALM,
         }
 
     @classmethod
@@ -125,6 +128,7 @@ class SituationDetector(GraphComponent):
                 self.question_threshold,
                 second_opinion=lambda text=text: self._acute_score(text),
                 second_opinion_threshold=self.second_opinion_threshold,
+                second_opinion_calm=self.second_opinion_calm,
             )
             detection = analysis.pop("detection")
             if analysis["intent"] and analysis["intent"] != intent.get("name"):
