@@ -9,10 +9,8 @@ It runs after DIETClassifier (with its full ranking, `ranking_length: 0`) and
 before the FallbackClassifier, which then reads the combined confidence.
 """
 
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -20,6 +18,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu import stored
 
 MODEL_FILE = "tfidf_intents.joblib"
 
@@ -139,8 +139,7 @@ class TfidfEnsembleClassifier(GraphComponent):
         self.classifier = SoftmaxSVM(
             float(self.config["C"]), float(self.config["temperature"])
         ).fit([m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples])
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.classifier, Path(directory) / MODEL_FILE)
+        stored.store(self._model_storage, self._resource, MODEL_FILE, self.classifier)
         return self._resource
 
     @classmethod
@@ -152,12 +151,8 @@ class TfidfEnsembleClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "TfidfEnsembleClassifier":
-        classifier = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                classifier = joblib.load(Path(directory) / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            pass  # no training data with intents: DIET alone
+        # None: no training data with intents: DIET alone
+        classifier = stored.read(model_storage, resource, MODEL_FILE)
         return cls(config, model_storage, resource, classifier)
 
     def process(self, messages: List[Message]) -> List[Message]:

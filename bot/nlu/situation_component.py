@@ -16,10 +16,8 @@ It is trained in `rasa train` for one thing: the second opinion on the
 model's acute guess (bot/nlu/second_opinion.py, from data/gevaar/).
 """
 
-from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -28,7 +26,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu import second_opinion
+from bot.nlu import second_opinion, stored
 from bot.nlu.decision import (
     ANALYSIS_KEY,
     DEFAULT_ACUTE_THRESHOLD,
@@ -90,8 +88,9 @@ class SituationDetector(GraphComponent):
         if len({label for _, label in messages}) < 2:
             return self._resource  # no corpus: the model's acute guess stands
         self.classifier = second_opinion.train(messages, self.second_opinion_c)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump(self.classifier, Path(directory) / second_opinion.MODEL_FILE)
+        stored.store(
+            self._model_storage, self._resource, second_opinion.MODEL_FILE, self.classifier
+        )
         return self._resource
 
     @classmethod
@@ -103,12 +102,8 @@ class SituationDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "SituationDetector":
-        classifier = None
-        try:
-            with model_storage.read_from(resource) as directory:
-                classifier = joblib.load(Path(directory) / second_opinion.MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            pass  # trained without a corpus
+        # None: trained without a corpus
+        classifier = stored.read(model_storage, resource, second_opinion.MODEL_FILE)
         return cls(config, model_storage, resource, classifier)
 
     def _acute_score(self, text: str) -> Optional[float]:
